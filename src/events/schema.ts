@@ -1,0 +1,135 @@
+/**
+ * Canonical event model: the one definition from which both the TypeScript
+ * types and the JSON schemas of Vigil's events are derived (TypeBox).
+ *
+ * Every input format is mapped into these shapes before the engine sees it.
+ * Field names are snake_case so that the JSON on disk, on Kafka and in the
+ * store is the same as the in-memory object. This module owns shapes only;
+ * it must never hold behaviour beyond schema declarations.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+/** Upper bounds that make a value "absurd" rather than merely unusual. */
+export const LIMITS = {
+  idLength: 256,
+  stringLength: 1024,
+  userAgentLength: 2048,
+  /** Events from before 2000-01-01 or more than a day in the future are rejected. */
+  minTimeMs: Date.UTC(2000, 0, 1),
+  maxFutureSkewMs: 24 * 3600 * 1000,
+  maxBytes: 1e13,
+  maxLatencyMs: 24 * 3600 * 1000,
+  /** Raw payloads above this size are dead-lettered before parsing. */
+  maxRawBytes: 64 * 1024,
+} as const;
+
+const Id = Type.String({ minLength: 1, maxLength: LIMITS.idLength });
+const Text = Type.String({ maxLength: LIMITS.stringLength });
+const EpochMs = Type.Number({ minimum: LIMITS.minTimeMs, description: 'event time, epoch milliseconds (UTC)' });
+
+export const IdentityType = Type.Union(
+  [Type.Literal('user'), Type.Literal('service_account'), Type.Literal('workload')],
+  { description: 'people, non-human accounts, and workloads (SPIFFE ids and the like)' },
+);
+export type IdentityType = Static<typeof IdentityType>;
+
+export const AuthAction = Type.Union([
+  Type.Literal('sign_in'),
+  Type.Literal('mfa'),
+  Type.Literal('token_issue'),
+  Type.Literal('token_refresh'),
+  Type.Literal('token_use'),
+  Type.Literal('ticket'),
+  Type.Literal('logoff'),
+]);
+export type AuthAction = Static<typeof AuthAction>;
+
+export const Outcome = Type.Union([Type.Literal('success'), Type.Literal('failure')]);
+export type Outcome = Static<typeof Outcome>;
+
+export const MfaResult = Type.Union([
+  Type.Literal('success'),
+  Type.Literal('denied'),
+  Type.Literal('timeout'),
+  Type.Literal('failure'),
+]);
+export type MfaResult = Static<typeof MfaResult>;
+
+export const Geo = Type.Object(
+  {
+    country: Type.Optional(Type.String({ maxLength: 64 })),
+    city: Type.Optional(Type.String({ maxLength: 128 })),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    accuracy_km: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 20_000, description: 'radius of the geolocation estimate' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Geo = Static<typeof Geo>;
+
+export const DevicePosture = Type.Object(
+  {
+    id: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),
+    managed: Type.Optional(Type.Boolean()),
+    compliant: Type.Optional(Type.Boolean()),
+    trust_type: Type.Optional(Type.String({ maxLength: 64 })),
+    os: Type.Optional(Type.String({ maxLength: 128 })),
+    edr: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type DevicePosture = Static<typeof DevicePosture>;
+
+export const AuthEvent = Type.Object(
+  {
+    kind: Type.Literal('auth'),
+    id: Id,
+    time: EpochMs,
+    identity: Id,
+    identity_type: IdentityType,
+    action: AuthAction,
+    outcome: Outcome,
+    reason: Type.Optional(Text),
+    auth_method: Type.Optional(Type.String({ maxLength: 64 })),
+    mfa_factor: Type.Optional(Type.String({ maxLength: 64 })),
+    mfa_result: Type.Optional(MfaResult),
+    src_ip: Type.Optional(Type.String({ maxLength: 64 })),
+    geo: Type.Optional(Geo),
+    asn: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295 })),
+    device: Type.Optional(DevicePosture),
+    user_agent: Type.Optional(Type.String({ maxLength: LIMITS.userAgentLength })),
+    application: Type.Optional(Type.String({ maxLength: 256 })),
+    session_id: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),
+    token_id: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),
+  },
+  { additionalProperties: false, $id: 'vigil:auth-event' },
+);
+export type AuthEvent = Static<typeof AuthEvent>;
+
+export const ServiceEvent = Type.Object(
+  {
+    kind: Type.Literal('service'),
+    id: Id,
+    time: EpochMs,
+    identity: Type.String({ minLength: 1, maxLength: LIMITS.idLength, description: 'source workload (SPIFFE id)' }),
+    identity_type: IdentityType,
+    destination: Type.String({ minLength: 1, maxLength: 256 }),
+    method: Type.String({ minLength: 1, maxLength: 16 }),
+    route: Type.String({ minLength: 1, maxLength: 512, description: 'route template, e.g. /users/{id}' }),
+    status: Type.Integer({ minimum: 100, maximum: 599 }),
+    bytes_in: Type.Number({ minimum: 0, maximum: LIMITS.maxBytes }),
+    bytes_out: Type.Number({ minimum: 0, maximum: LIMITS.maxBytes }),
+    latency_ms: Type.Number({ minimum: 0, maximum: LIMITS.maxLatencyMs }),
+    mtls_verified: Type.Optional(Type.Boolean()),
+    end_user: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),
+    src_ip: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false, $id: 'vigil:service-event' },
+);
+export type ServiceEvent = Static<typeof ServiceEvent>;
+
+export type VigilEvent = AuthEvent | ServiceEvent;
+export type EventKind = VigilEvent['kind'];
+export const EVENT_KINDS: readonly EventKind[] = ['auth', 'service'];
