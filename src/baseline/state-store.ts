@@ -1,0 +1,172 @@
+/**
+ * The engine's per-partition memory: identity states, the population-level
+ * source tracker, and their lossless snapshot / restore (versioned JSON with
+ * the numeric slabs as base64). Bounded: past `maxIdentities`, the tenth of
+ * identities seen longest ago is dropped.
+ */
+import { errors } from '../errors.js';
+import type { IdentityType } from '../events/schema.js';
+import { AuthLayout, AuthProfile } from './auth-profile.js';
+import type { BaselineSettings } from './config.js';
+import { IdentityState, type ProfileLayouts } from './identity-state.js';
+import { ServiceLayout, ServiceProfile } from './service-profile.js';
+import { SourceTracker } from './source-tracker.js';
+
+export const STATE_FORMAT_VERSION = 1;
+
+interface ProfileSnapshot {
+  slab: string;
+  hours: string;
+  keys: (string | null)[];
+  extra?: Record<string, string | undefined>;
+}
+
+export interface IdentitySnapshot {
+  identity: string;
+  type: IdentityType;
+  auth?: ProfileSnapshot;
+  service?: ProfileSnapshot;
+  lastAlertAt?: Record<string, number>;
+}
+
+export interface StateSnapshot {
+  formatVersion: number;
+  identities: IdentitySnapshot[];
+  sources: ReturnType<SourceTracker['snapshot']>;
+}
+
+const toBase64 = (array: Float64Array | Uint16Array): string =>
+  Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+
+function fromBase64<T extends Float64Array | Uint16Array>(text: string, Kind: { new (b: ArrayBuffer): T }, length: number, what: string): T {
+  const bytes = Buffer.from(text, 'base64');
+  const copy = new ArrayBuffer(bytes.byteLength);
+  new Uint8Array(copy).set(bytes);
+  const array = new Kind(copy);
+  if (array.length !== length) throw errors.stateCorrupt(`${what} has ${array.length} numbers, expected ${length}`);
+  return array;
+}
+
+export class StateStore {
+  readonly layouts: ProfileLayouts;
+  readonly sources = new SourceTracker();
+  private readonly identities = new Map<string, IdentityState>();
+
+  constructor(
+    readonly settings: BaselineSettings,
+    readonly maxIdentities = 1_000_000,
+  ) {
+    this.layouts = { auth: new AuthLayout(settings), service: new ServiceLayout(settings) };
+  }
+
+  get size(): number {
+    return this.identities.size;
+  }
+
+  get(identity: string): IdentityState | undefined {
+    return this.identities.get(identity);
+  }
+
+  /** State of an identity, created on first sight. */
+  obtain(identity: string, type: IdentityType): IdentityState {
+    let state = this.identities.get(identity);
+    if (!state) {
+      if (this.identities.size >= this.maxIdentities) this.evictStalest();
+      state = new IdentityState(identity, type);
+      this.identities.set(identity, state);
+    }
+    return state;
+  }
+
+  authProfile(state: IdentityState): AuthProfile {
+    state.auth ??= new AuthProfile(this.layouts.auth);
+    return state.auth;
+  }
+
+  serviceProfile(state: IdentityState): ServiceProfile {
+    state.service ??= new ServiceProfile(this.layouts.service);
+    return state.service;
+  }
+
+  values(): IterableIterator<IdentityState> {
+    return this.identities.values();
+  }
+
+  delete(identity: string): boolean {
+    return this.identities.delete(identity);
+  }
+
+  snapshot(): StateSnapshot {
+    const identities: IdentitySnapshot[] = [];
+    for (const state of this.identities.values()) {
+      const row: IdentitySnapshot = { identity: state.identity, type: state.type };
+      if (state.auth) {
+        row.auth = {
+          slab: toBase64(state.auth.slab),
+          hours: toBase64(state.auth.hours),
+          keys: state.auth.keys.map((k) => k ?? null),
+          extra: { lastCountry: state.auth.lastCountry, lastLocatedEventId: state.auth.lastLocatedEventId },
+        };
+      }
+      if (state.service) {
+        row.service = {
+          slab: toBase64(state.service.slab),
+          hours: toBase64(state.service.hours),
+          keys: state.service.keys.map((k) => k ?? null),
+        };
+      }
+      if (state.lastAlertAt) row.lastAlertAt = { ...state.lastAlertAt };
+      identities.push(row);
+    }
+    return { formatVersion: STATE_FORMAT_VERSION, identities, sources: this.sources.snapshot() };
+  }
+
+  restore(snapshot: StateSnapshot): void {
+    if (snapshot?.formatVersion !== STATE_FORMAT_VERSION) {
+      throw errors.stateVersion(snapshot?.formatVersion, STATE_FORMAT_VERSION);
+    }
+    this.identities.clear();
+    for (const row of snapshot.identities) this.identities.set(row.identity, this.restoreIdentity(row));
+    this.sources.restore(snapshot.sources ?? []);
+  }
+
+  private restoreIdentity(row: IdentitySnapshot): IdentityState {
+    const state = new IdentityState(row.identity, row.type);
+    const { auth, service } = this.layouts;
+    if (row.auth) {
+      const keys = this.restoreKeys(row.auth.keys, auth.keyCount, `${row.identity} auth keys`);
+      state.auth = new AuthProfile(
+        auth,
+        fromBase64(row.auth.slab, Float64Array, auth.slabSize, `${row.identity} auth slab`),
+        keys,
+        fromBase64(row.auth.hours, Uint16Array, 168, `${row.identity} auth hours`),
+      );
+      state.auth.lastCountry = row.auth.extra?.lastCountry;
+      state.auth.lastLocatedEventId = row.auth.extra?.lastLocatedEventId;
+    }
+    if (row.service) {
+      const keys = this.restoreKeys(row.service.keys, service.keyCount, `${row.identity} service keys`);
+      state.service = new ServiceProfile(
+        service,
+        fromBase64(row.service.slab, Float64Array, service.slabSize, `${row.identity} service slab`),
+        keys,
+        fromBase64(row.service.hours, Uint16Array, 168, `${row.identity} service hours`),
+      );
+    }
+    if (row.lastAlertAt) state.lastAlertAt = { ...row.lastAlertAt };
+    return state;
+  }
+
+  private restoreKeys(keys: (string | null)[], expected: number, what: string): (string | undefined)[] {
+    if (!Array.isArray(keys) || keys.length !== expected) {
+      throw errors.stateCorrupt(`${what}: expected ${expected} entries (were the baseline caps changed?)`);
+    }
+    return keys.map((k) => k ?? undefined);
+  }
+
+  private evictStalest(): void {
+    const byAge = [...this.identities.values()].sort((a, b) => a.lastSeen - b.lastSeen);
+    const drop = Math.max(1, Math.floor(byAge.length / 10));
+    for (let i = 0; i < drop; i++) this.identities.delete(byAge[i].identity);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Registry of detectors by name: the one list the pipeline config, the docs
+ * and the engine read. A new detector is one file plus one line here.
+ */
+import { Value } from '@sinclair/typebox/value';
+import { errors } from '../errors.js';
+import { bruteForce } from './brute-force.js';
+import type { AuthDetector, DetectorDefinition, ServiceDetector } from './types.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: definitions differ only in their params type
+export const DETECTORS: readonly DetectorDefinition<any>[] = [bruteForce];
+
+export const DETECTOR_NAMES = DETECTORS.map((definition) => definition.name);
+
+export function detectorDefinition(name: string): DetectorDefinition {
+  const definition = DETECTORS.find((d) => d.name === name);
+  if (!definition) throw errors.detectorUnknown(name, DETECTOR_NAMES);
+  return definition;
+}
+
+/** Parameters of a detector with defaults filled in; `overrides` is assumed already validated. */
+export function detectorParams(name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const definition = detectorDefinition(name);
+  return Value.Default(definition.params, Value.Clone(overrides)) as Record<string, unknown>;
+}
+
+export interface DetectorSet {
+  auth: AuthDetector[];
+  service: ServiceDetector[];
+}
+
+/** Instantiates the enabled detectors; `settings[name]` holds parameter overrides. */
+export function createDetectors(
+  enabled: readonly string[],
+  settings: Record<string, Record<string, unknown>> = {},
+): DetectorSet {
+  const set: DetectorSet = { auth: [], service: [] };
+  for (const name of enabled) {
+    const detector = detectorDefinition(name).create(detectorParams(name, settings[name]));
+    if (detector.kind === 'auth') set.auth.push(detector);
+    else set.service.push(detector);
+  }
+  return set;
+}

@@ -1,0 +1,88 @@
+/**
+ * The per-event core of the engine: for one canonical event, update the
+ * identity's short-window counters, run the detectors against the baseline
+ * as it stood before the event, fuse their findings into a risk, and let the
+ * event teach the baseline only if that risk is below the learning
+ * threshold. Events of one identity must be analysed in time order.
+ *
+ * Model scorers that work on whole batches (Isolation Forest, LSTM) add their
+ * components afterwards; this module stays free of I/O and of batching.
+ */
+import type { StateStore } from '../baseline/state-store.js';
+import type { AuthDetector, Finding, ServiceDetector } from '../detectors/types.js';
+import type { VigilEvent } from '../events/schema.js';
+import { type FusionWeights, fuseRisk, noisyOr } from '../risk/fusion.js';
+
+export interface AnalyzerOptions {
+  authDetectors: readonly AuthDetector[];
+  serviceDetectors: readonly ServiceDetector[];
+  /** Events whose detector risk reaches this (0–100) do not teach the baseline. */
+  learnBelowRisk: number;
+  weights: FusionWeights;
+}
+
+export interface Analysis {
+  findings: Finding[];
+  /** Detector-only risk 0–100; the batch stage may raise it with model components. */
+  risk: number;
+  components: Record<string, number>;
+  learned: boolean;
+}
+
+const NO_FINDINGS: Finding[] = [];
+
+function detectorComponent(findings: readonly Finding[]): number {
+  const severities = findings.map((finding) => finding.severity);
+  return Math.round(noisyOr(severities) * 1000) / 1000;
+}
+
+export class Analyzer {
+  constructor(
+    readonly store: StateStore,
+    readonly options: AnalyzerOptions,
+  ) {}
+
+  analyze(event: VigilEvent): Analysis {
+    const findings = event.kind === 'auth' ? this.analyzeAuth(event) : this.analyzeService(event);
+    const components = { detectors: findings.length === 0 ? 0 : detectorComponent(findings) };
+    const risk = fuseRisk(components, this.options.weights);
+    const learned = risk < this.options.learnBelowRisk;
+    if (learned) this.learn(event);
+    return { findings, risk, components, learned };
+  }
+
+  private analyzeAuth(event: Extract<VigilEvent, { kind: 'auth' }>): Finding[] {
+    const state = this.store.obtain(event.identity, event.identity_type);
+    const profile = this.store.authProfile(state);
+    profile.track(event);
+    if (event.outcome === 'failure' && event.src_ip && event.action === 'sign_in') {
+      this.store.sources.recordFailure(event.src_ip, event.identity, event.time);
+    }
+    const context = { state, profile, sources: this.store.sources };
+    let findings: Finding[] | undefined;
+    for (const detector of this.options.authDetectors) {
+      const finding = detector.inspect(event, context);
+      if (finding) (findings ??= []).push(finding);
+    }
+    return findings ?? NO_FINDINGS;
+  }
+
+  private analyzeService(event: Extract<VigilEvent, { kind: 'service' }>): Finding[] {
+    const state = this.store.obtain(event.identity, event.identity_type);
+    const profile = this.store.serviceProfile(state);
+    profile.track(event);
+    const context = { state, profile };
+    let findings: Finding[] | undefined;
+    for (const detector of this.options.serviceDetectors) {
+      const finding = detector.inspect(event, context);
+      if (finding) (findings ??= []).push(finding);
+    }
+    return findings ?? NO_FINDINGS;
+  }
+
+  private learn(event: VigilEvent): void {
+    const state = this.store.get(event.identity)!;
+    if (event.kind === 'auth') state.auth!.learn(event);
+    else state.service!.learn(event);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Decode stage: raw payload (bytes or text) → canonical event, or a
+ * dead-letter reason. Size check before parse, JSON parse, format mapping,
+ * schema validation; nothing here throws.
+ */
+import type { InputFormat } from './formats/types.js';
+import { LIMITS, type VigilEvent } from './schema.js';
+import { type Checked, reject, validateEvent } from './validate.js';
+
+export function decodeRecord(raw: string, format: InputFormat, nowMs: number): Checked<VigilEvent> {
+  if (raw.length > LIMITS.maxRawBytes) {
+    return reject('oversized', '/', `record is ${raw.length} bytes, the limit is ${LIMITS.maxRawBytes}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    return reject('not_json', '/', `not valid JSON: ${(error as Error).message}`);
+  }
+  const mapped = format.map(parsed);
+  if (!mapped.ok) return mapped;
+  return validateEvent(mapped.value, { nowMs });
+}
