@@ -35,8 +35,10 @@ const S = {
   hourTotal: 12,
   learned: 13,
   lastSuccessTime: 14,
+  /** ASN of the last located, learned event; 0 (reserved, RFC 7607) when unknown. */
+  lastGeoAsn: 15,
 } as const;
-const SCALARS = 15;
+const SCALARS = 16;
 
 const FAILURE_RING = 24;
 const MFA_RING = 16;
@@ -105,6 +107,9 @@ export class AuthProfile {
   /** Country and event id of the last located, learned event, kept for evidence. */
   lastCountry: string | undefined;
   lastLocatedEventId: string | undefined;
+  /** City and source address of the last located, learned event (evidence; was it a VPN or corporate egress?). */
+  lastCity: string | undefined;
+  lastLocatedIp: string | undefined;
 
   constructor(
     readonly layout: AuthLayout,
@@ -179,6 +184,23 @@ export class AuthProfile {
     };
   }
 
+  /** Allocation-free form of `lastLocation` for the hot path: fills `point`, false when none was learned yet. */
+  lastLocationInto(point: GeoPoint): boolean {
+    const time = this.slab[S.lastGeoTime];
+    if (time === 0) return false;
+    point.lat = this.slab[S.lastLat];
+    point.lon = this.slab[S.lastLon];
+    point.accuracyKm = this.slab[S.lastAccuracyKm];
+    point.time = time;
+    return true;
+  }
+
+  /** ASN of the last located, learned event, or undefined when it had none. */
+  get lastLocatedAsn(): number | undefined {
+    const asn = this.slab[S.lastGeoAsn];
+    return asn === 0 ? undefined : asn;
+  }
+
   /** Share of this identity's learned activity in the hour-of-week of `time` (0..1). */
   hourShare(time: number): number {
     const total = this.slab[S.hourTotal];
@@ -206,6 +228,19 @@ export class AuthProfile {
     if (slot < 0) return undefined;
     const at = this.layout.sessionPeers + slot * 2;
     return { ipHash: this.slab[at], deviceHash: this.slab[at + 1] };
+  }
+
+  /**
+   * Allocation-free form of `sessionPeer` for the hot path: hash of the address
+   * (or device) a session was established from, by its slot in `sessions`
+   * (`sessions.indexOf`); 0 when that event had none.
+   */
+  sessionIpHash(slot: number): number {
+    return this.slab[this.layout.sessionPeers + slot * 2];
+  }
+
+  sessionDeviceHash(slot: number): number {
+    return this.slab[this.layout.sessionPeers + slot * 2 + 1];
   }
 
   /** Short-window counters; called for every event, risky or not. */
@@ -248,8 +283,11 @@ export class AuthProfile {
       slab[S.lastLon] = geo.lon;
       slab[S.lastAccuracyKm] = geo.accuracy_km ?? 0;
       slab[S.lastGeoTime] = time;
+      slab[S.lastGeoAsn] = event.asn ?? 0;
       this.lastCountry = geo.country;
+      this.lastCity = geo.city;
       this.lastLocatedEventId = event.id;
+      this.lastLocatedIp = event.src_ip;
     }
   }
 

@@ -55,6 +55,15 @@ export class KnownSet {
     return n;
   }
 
+  /** Number of values known since before `time` (first seen earlier and still kept); allocation-free. */
+  sizeBefore(time: number): number {
+    let n = 0;
+    for (let slot = 0; slot < this.capacity; slot++) {
+      if (this.keys[this.keyOffset + slot] !== undefined && this.firstSeen(slot) < time) n++;
+    }
+    return n;
+  }
+
   count(slot: number): number {
     return this.slab[this.offset + slot * SLOT_WIDTH + COUNT];
   }

@@ -23,8 +23,10 @@ const S = {
   deniedEwma: 4,
   errorEwma: 5,
   hourTotal: 6,
+  /** Learned calls that were refused (401/403): with `learned`, the long-run denied share. */
+  deniedLearned: 7,
 } as const;
-const SCALARS = 7;
+const SCALARS = 8;
 
 const DESTINATION_RING = 32;
 const DENIED_RING = 32;
@@ -109,6 +111,15 @@ export class ServiceProfile {
   get deniedRate(): number {
     return this.slab[S.deniedEwma];
   }
+  /**
+   * Share of all learned calls that were refused: the slow habit, which a burst
+   * of a few minutes barely moves (unlike the EWMA `deniedRate`).
+   */
+  get deniedShare(): number {
+    const learned = this.slab[S.learned];
+    return learned === 0 ? 0 : this.slab[S.deniedLearned] / learned;
+  }
+
   get errorRate(): number {
     return this.slab[S.errorEwma];
   }
@@ -150,7 +161,10 @@ export class ServiceProfile {
     slab[S.deniedEwma] += alpha * ((isDenied(event.status) ? 1 : 0) - slab[S.deniedEwma]);
     slab[S.errorEwma] += alpha * ((event.status >= 500 ? 1 : 0) - slab[S.errorEwma]);
     countHour(this.hours, slab, S.hourTotal, event.time);
-    if (isDenied(event.status)) return;
+    if (isDenied(event.status)) {
+      slab[S.deniedLearned] += 1;
+      return;
+    }
     const known = this.destinations.has(event.destination);
     const slot = this.destinations.observe(event.destination, event.time);
     this.learnEdgeBytes(slot, known, event.bytes_out, alpha);

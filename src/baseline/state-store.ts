@@ -105,7 +105,12 @@ export class StateStore {
           slab: toBase64(state.auth.slab),
           hours: toBase64(state.auth.hours),
           keys: state.auth.keys.map((k) => k ?? null),
-          extra: { lastCountry: state.auth.lastCountry, lastLocatedEventId: state.auth.lastLocatedEventId },
+          extra: {
+            lastCountry: state.auth.lastCountry,
+            lastCity: state.auth.lastCity,
+            lastLocatedEventId: state.auth.lastLocatedEventId,
+            lastLocatedIp: state.auth.lastLocatedIp,
+          },
         };
       }
       if (state.service) {
@@ -142,7 +147,9 @@ export class StateStore {
         fromBase64(row.auth.hours, Uint16Array, 168, `${row.identity} auth hours`),
       );
       state.auth.lastCountry = row.auth.extra?.lastCountry;
+      state.auth.lastCity = row.auth.extra?.lastCity;
       state.auth.lastLocatedEventId = row.auth.extra?.lastLocatedEventId;
+      state.auth.lastLocatedIp = row.auth.extra?.lastLocatedIp;
     }
     if (row.service) {
       const keys = this.restoreKeys(row.service.keys, service.keyCount, `${row.identity} service keys`);

@@ -5,10 +5,36 @@
 import { Value } from '@sinclair/typebox/value';
 import { errors } from '../errors.js';
 import { bruteForce } from './brute-force.js';
+import { bytesOutSpike } from './bytes-out-spike.js';
+import { deniedSpike } from './denied-spike.js';
+import { fanoutSpike } from './fanout-spike.js';
+import { impossibleTravel } from './impossible-travel.js';
+import { lateralMovement } from './lateral-movement.js';
+import { mfaFatigue } from './mfa-fatigue.js';
+import { newDeviceLocation } from './new-device-location.js';
+import { passwordSpray } from './password-spray.js';
+import { privilegedRoute } from './privileged-route.js';
+import { rareHour } from './rare-hour.js';
+import { sessionReuse } from './session-reuse.js';
 import type { AuthDetector, DetectorDefinition, ServiceDetector } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: definitions differ only in their params type
-export const DETECTORS: readonly DetectorDefinition<any>[] = [bruteForce];
+export const DETECTORS: readonly DetectorDefinition<any>[] = [
+  // identities (auth events)
+  bruteForce,
+  passwordSpray,
+  mfaFatigue,
+  impossibleTravel,
+  newDeviceLocation,
+  rareHour,
+  sessionReuse,
+  // workloads (service events)
+  lateralMovement,
+  fanoutSpike,
+  bytesOutSpike,
+  deniedSpike,
+  privilegedRoute,
+];
 
 export const DETECTOR_NAMES = DETECTORS.map((definition) => definition.name);
 
@@ -19,7 +45,10 @@ export function detectorDefinition(name: string): DetectorDefinition {
 }
 
 /** Parameters of a detector with defaults filled in; `overrides` is assumed already validated. */
-export function detectorParams(name: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function detectorParams(
+  name: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const definition = detectorDefinition(name);
   return Value.Default(definition.params, Value.Clone(overrides)) as Record<string, unknown>;
 }

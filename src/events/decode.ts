@@ -17,7 +17,18 @@ export function decodeRecord(raw: string, format: InputFormat, nowMs: number): C
   } catch (error) {
     return reject('not_json', '/', `not valid JSON: ${(error as Error).message}`);
   }
-  const mapped = format.map(parsed);
+  return decodeMapped(parsed, format, nowMs);
+}
+
+/** Maps and validates an already-parsed record (in-process sources skip the text round trip). */
+export function decodeMapped(parsed: unknown, format: InputFormat, nowMs: number): Checked<VigilEvent> {
+  let mapped: Checked<unknown>;
+  try {
+    mapped = format.map(parsed);
+  } catch (error) {
+    // A mapper bug must not take the engine down: the record is dead-lettered with the cause.
+    return reject('mapper_error', '/', `${format.name} mapper failed: ${(error as Error).message}`);
+  }
   if (!mapped.ok) return mapped;
   return validateEvent(mapped.value, { nowMs });
 }

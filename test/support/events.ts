@@ -97,3 +97,29 @@ export function workloadHistory(days = 7, perHour = 2, overrides: Partial<Servic
   }
   return events;
 }
+
+export const NEW_YORK = { country: 'US', city: 'New York', lat: 40.7128, lon: -74.006, accuracy_km: 25 };
+export const FRANKFURT = { country: 'DE', city: 'Frankfurt', lat: 50.1109, lon: 8.6821, accuracy_km: 25 };
+
+/** Epoch ms of `day` days after T0 (a Monday) at `hours` (fractional) UTC. */
+export const at = (day: number, hours: number): number => T0 + day * DAY + Math.round(hours * HOUR);
+
+/** A sign-in that failed, e.g. a typo or one guess of a spray. */
+export function failedSignIn(overrides: Partial<AuthEvent> = {}): AuthEvent {
+  return authEvent({ outcome: 'failure', reason: 'invalid_password', session_id: undefined, ...overrides });
+}
+
+/** The answer to one MFA push: success, denied, timeout or failure. */
+export function mfaEvent(
+  result: NonNullable<AuthEvent['mfa_result']>,
+  overrides: Partial<AuthEvent> = {},
+): AuthEvent {
+  return authEvent({
+    action: 'mfa',
+    mfa_factor: 'push',
+    mfa_result: result,
+    outcome: result === 'success' ? 'success' : 'failure',
+    session_id: undefined,
+    ...overrides,
+  });
+}

@@ -12,15 +12,18 @@ export const canonicalFormat: InputFormat = {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       return reject('schema', '/', 'event must be a JSON object');
     }
-    const event = record as Record<string, unknown>;
-    if (typeof event.time === 'string') {
-      const parsed = Date.parse(event.time);
+    const input = record as Record<string, unknown>;
+    const needsTime = typeof input.time === 'string';
+    const needsType = input.identity_type === undefined;
+    if (!needsTime && !needsType) return { ok: true, value: input };
+    // Copy before filling in, so an in-process caller's object (and a dead letter's raw text) stays as given.
+    const event = { ...input };
+    if (needsTime) {
+      const parsed = Date.parse(input.time as string);
       if (Number.isNaN(parsed)) return reject('schema', '/time', 'time is not an ISO-8601 date or epoch ms');
       event.time = parsed;
     }
-    if (event.identity_type === undefined) {
-      event.identity_type = event.kind === 'service' ? 'workload' : 'user';
-    }
+    if (needsType) event.identity_type = event.kind === 'service' ? 'workload' : 'user';
     return { ok: true, value: event };
   },
 };

@@ -1,0 +1,190 @@
+/**
+ * Pipeline configuration: one YAML file in pipelines/ describes a source, its
+ * input format, batching, baseline settings, detectors and their
+ * parameters, risk weights, alerting and sinks. The schema below is the one
+ * source of truth; it is validated at load and every error names the
+ * offending key (e.g. `detectors.brute_force.min_failures`). Nothing deeper in
+ * the engine reads files or the environment.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_BASELINE } from '../baseline/config.js';
+import { DETECTORS } from '../detectors/index.js';
+import { errors } from '../errors.js';
+import { FORMAT_NAMES } from '../events/formats/index.js';
+
+const formatName = Type.String({ default: 'canonical', description: `input format: ${FORMAT_NAMES.join(', ')}` });
+
+const SimulatorSource = Type.Object(
+  {
+    type: Type.Literal('simulator'),
+    format: Type.Optional(formatName),
+    seed: Type.Integer({ default: 42 }),
+    events: Type.Optional(Type.Integer({ minimum: 1, description: 'stop after this many events (default: run until stopped)' })),
+    rate: Type.Number({ default: 2000, minimum: 1, description: 'events per second the simulator emits' }),
+  },
+  { additionalProperties: false },
+);
+
+const FileSource = Type.Object(
+  {
+    type: Type.Literal('file'),
+    path: Type.String({ minLength: 1 }),
+    format: formatName,
+  },
+  { additionalProperties: false },
+);
+
+const NdjsonSink = Type.Object(
+  {
+    type: Type.Literal('ndjson'),
+    path: Type.String({ minLength: 1 }),
+    append: Type.Boolean({ default: true, description: 'append to an existing file instead of truncating it' }),
+  },
+  { additionalProperties: false },
+);
+
+const Caps = Type.Object(
+  Object.fromEntries(
+    Object.entries(DEFAULT_BASELINE.caps).map(([name, value]) => [name, Type.Integer({ default: value, minimum: 1, maximum: 256 })]),
+  ),
+  { additionalProperties: false, default: {} },
+);
+
+const Baseline = Type.Object(
+  {
+    mature_events: Type.Integer({ default: DEFAULT_BASELINE.matureEvents, minimum: 1 }),
+    mature_days: Type.Number({ default: DEFAULT_BASELINE.matureDays, minimum: 0 }),
+    half_life_days: Type.Number({ default: DEFAULT_BASELINE.halfLifeDays, exclusiveMinimum: 0 }),
+    ewma_alpha: Type.Number({ default: DEFAULT_BASELINE.ewmaAlpha, exclusiveMinimum: 0, maximum: 1 }),
+    learn_below_risk: Type.Number({
+      default: 50,
+      minimum: 0,
+      maximum: 100,
+      description: 'events at or above this risk do not teach the baseline (poisoning resistance)',
+    }),
+    max_identities: Type.Integer({ default: 1_000_000, minimum: 1 }),
+    caps: Caps,
+  },
+  { additionalProperties: false, default: {} },
+);
+
+function detectorSettingsSchema(params: TObject): TSchema {
+  return Type.Object(
+    { enabled: Type.Boolean({ default: true }), ...params.properties },
+    { additionalProperties: false, default: {} },
+  );
+}
+
+const Detectors = Type.Object(
+  Object.fromEntries(DETECTORS.map((d) => [d.name, detectorSettingsSchema(d.params)])),
+  { additionalProperties: false, default: {} },
+);
+
+const Batch = Type.Object(
+  {
+    max_events: Type.Integer({ default: 4096, minimum: 1, maximum: 1_000_000 }),
+    max_wait_ms: Type.Integer({ default: 250, minimum: 0 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Risk = Type.Object(
+  {
+    weights: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), { default: { detectors: 1 } }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Alerts = Type.Object(
+  {
+    min_severity: Type.Number({ default: 0.5, minimum: 0, maximum: 1, description: 'findings at or above this become alerts' }),
+    suppress_minutes: Type.Number({
+      default: 60,
+      minimum: 0,
+      description: 'one alert per identity and detector within this window',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const PipelineSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, default: 'pipeline' }),
+    source: Type.Union([SimulatorSource, FileSource]),
+    batch: Batch,
+    baseline: Baseline,
+    detectors: Detectors,
+    risk: Risk,
+    alerts: Alerts,
+    sinks: Type.Object(
+      {
+        scores: Type.Optional(NdjsonSink),
+        alerts: Type.Optional(NdjsonSink),
+        dead_letter: Type.Optional(NdjsonSink),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type PipelineConfig = Static<typeof PipelineSchema>;
+export type SourceConfig = PipelineConfig['source'];
+export type SinkConfig = Static<typeof NdjsonSink>;
+
+const keyPath = (pointer: string) => pointer.replace(/^\//, '').replaceAll('/', '.') || '(root)';
+
+/** Validates a parsed pipeline document, filling defaults; throws VigilError naming the key. */
+export function parsePipeline(document: unknown): PipelineConfig {
+  if (typeof document !== 'object' || document === null) {
+    throw errors.configInvalid('(root)', 'pipeline must be a YAML mapping');
+  }
+  const withDefaults = Value.Default(PipelineSchema, Value.Clone(document));
+  const source = (withDefaults as { source?: { type?: unknown } }).source;
+  if (source && typeof source === 'object') {
+    const variant = source.type === 'file' ? FileSource : source.type === 'simulator' ? SimulatorSource : undefined;
+    if (!variant) {
+      throw errors.configInvalid('source.type', `source.type must be "simulator" or "file", got ${JSON.stringify(source.type)}`);
+    }
+    Value.Default(variant, source);
+    const first = Value.Errors(variant, source).First();
+    if (first) throw errors.configInvalid(`source${keyPath(first.path) === '(root)' ? '' : `.${keyPath(first.path)}`}`, first.message);
+  }
+  const first = Value.Errors(PipelineSchema, withDefaults).First();
+  if (first) throw errors.configInvalid(keyPath(first.path), first.message);
+  const config = withDefaults as PipelineConfig;
+  if ('format' in config.source && config.source.format && !FORMAT_NAMES.includes(config.source.format)) {
+    throw errors.configInvalid('source.format', `unknown format "${config.source.format}"; known: ${FORMAT_NAMES.join(', ')}`);
+  }
+  return config;
+}
+
+export function loadPipeline(path: string): PipelineConfig {
+  if (!existsSync(path)) throw errors.configNotFound(path);
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw errors.configInvalid('(file)', `${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  return parsePipeline(document);
+}
+
+/** Names of the detectors a pipeline enables, in registry order. */
+export function enabledDetectors(config: PipelineConfig): string[] {
+  const settings = config.detectors as Record<string, { enabled: boolean }>;
+  return DETECTORS.filter((d) => settings[d.name]?.enabled !== false).map((d) => d.name);
+}
+
+/** Parameter overrides per detector (the `enabled` flag removed). */
+export function detectorOverrides(config: PipelineConfig): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, settings] of Object.entries(config.detectors as Record<string, Record<string, unknown>>)) {
+    const { enabled: _enabled, ...params } = settings;
+    out[name] = params;
+  }
+  return out;
+}

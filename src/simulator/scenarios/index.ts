@@ -1,0 +1,36 @@
+/**
+ * Registry of attack scenarios, in the order of `SCENARIOS`.
+ */
+import type { ScenarioName } from '../labels.js';
+import { accountTakeover } from './account-takeover.js';
+import { bruteForce } from './brute-force.js';
+import { exfiltration } from './exfiltration.js';
+import { fanout } from './fanout.js';
+import { impossibleTravel } from './impossible-travel.js';
+import { lateralMovement } from './lateral-movement.js';
+import { mfaFatigue } from './mfa-fatigue.js';
+import { newDeviceLocation } from './new-device-location.js';
+import { passwordSpray } from './password-spray.js';
+import { privilegedRoute } from './privileged-route.js';
+import { probing } from './probing.js';
+import { rareHour } from './rare-hour.js';
+import type { Scenario } from './scenario.js';
+import { sessionReuse } from './session-reuse.js';
+
+export const SCENARIO_REGISTRY: Readonly<Record<ScenarioName, Scenario>> = {
+  impossible_travel: impossibleTravel,
+  brute_force: bruteForce,
+  password_spray: passwordSpray,
+  mfa_fatigue: mfaFatigue,
+  new_device_location: newDeviceLocation,
+  rare_hour: rareHour,
+  session_reuse: sessionReuse,
+  account_takeover: accountTakeover,
+  lateral_movement: lateralMovement,
+  fanout,
+  exfiltration,
+  probing,
+  privileged_route: privilegedRoute,
+};
+
+export type { Scenario, ScenarioContext } from './scenario.js';

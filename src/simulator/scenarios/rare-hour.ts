@@ -1,0 +1,64 @@
+/**
+ * Rare hour: a victim whose history is strictly daytime signs in between
+ * 02:00 and 04:30 local time, from the usual home address and device, and
+ * uses a couple of applications (someone with physical or remote access to
+ * the machine, or an implant using the live session).
+ */
+import { type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth-events.js';
+import { MINUTE_MS } from '../options.js';
+import { type Scenario, sized, spreadTimes } from './scenario.js';
+import { nextLocalTime, pickVictimUser } from './targets.js';
+
+export const rareHour: Scenario = {
+  name: 'rare_hour',
+  target: 'user',
+  eventRange: [1, 4],
+  inject(ctx) {
+    const user = pickVictimUser(ctx, (_, history) => history.nightEvents === 0);
+    if (!user) return undefined;
+    const { rng, ids } = ctx;
+    const actor: Actor = { identity: user.identity, identityType: 'user' };
+    const access = deviceAccess(user.home, user.devices[0]!);
+    const start = nextLocalTime(ctx, user, 2 * 60, 4 * 60);
+    const session = sessionId(ids);
+    const token = tokenId(ids);
+    const application = user.applications[0];
+    ctx.emit(
+      authEvent(ids, start, actor, access, {
+        action: 'sign_in',
+        outcome: 'success',
+        authMethod: 'password',
+        application,
+        sessionId: session,
+        tokenId: token,
+      }),
+    );
+    let time = start;
+    if (user.mfaFactor !== 'push' || rng.chance(0.5)) {
+      time += rng.int(5_000, 20_000);
+      ctx.emit(
+        authEvent(ids, time, actor, access, {
+          action: 'mfa',
+          outcome: 'success',
+          mfaFactor: user.mfaFactor,
+          mfaResult: 'success',
+          application,
+          sessionId: session,
+        }),
+      );
+    }
+    for (const at of spreadTimes(ctx, time + MINUTE_MS, 25 * MINUTE_MS, sized(ctx, 0, 2))) {
+      const app = rng.pick(user.applications);
+      ctx.emit(
+        authEvent(ids, at, actor, access, {
+          action: 'token_use',
+          outcome: 'success',
+          application: app,
+          sessionId: session,
+          tokenId: token,
+        }),
+      );
+    }
+    return user.identity;
+  },
+};
