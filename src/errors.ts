@@ -37,6 +37,9 @@ export const errors = {
     new VigilError('DETECTOR_UNKNOWN', `unknown detector "${name}"; known detectors: ${known.join(', ')}`),
   stateCorrupt: (what: string) => new VigilError('STATE_CORRUPT', `state snapshot is corrupt: ${what}`),
   stateVersion: (found: unknown, expected: number) =>
-    new VigilError('STATE_VERSION', `state snapshot has format version ${String(found)}, this Vigil reads ${expected}`),
+    new VigilError(
+      'STATE_VERSION',
+      `state snapshot has format version ${String(found)}, this Vigil reads ${expected}`,
+    ),
   usage: (message: string) => new VigilError('USAGE', message),
 };

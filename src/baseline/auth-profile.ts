@@ -47,11 +47,14 @@ const MFA_RING = 16;
 export class AuthLayout {
   readonly slabSize: number;
   readonly keyCount: number;
-  readonly sets: Record<'devices' | 'ips' | 'asns' | 'countries' | 'userAgents' | 'applications' | 'sessions', {
-    offset: number;
-    capacity: number;
-    keyOffset: number;
-  }>;
+  readonly sets: Record<
+    'devices' | 'ips' | 'asns' | 'countries' | 'userAgents' | 'applications' | 'sessions',
+    {
+      offset: number;
+      capacity: number;
+      keyOffset: number;
+    }
+  >;
   readonly sessionPeers: number;
   readonly failures: number;
   readonly mfaDenials: number;
@@ -123,7 +126,14 @@ export class AuthProfile {
     const halfLife = layout.settings.halfLifeDays * DAY_MS;
     const known = (name: keyof AuthLayout['sets']) => {
       const region = layout.sets[name];
-      const set = new KnownSet(this.slab, region.offset, region.capacity, this.keys, region.keyOffset, halfLife);
+      const set = new KnownSet(
+        this.slab,
+        region.offset,
+        region.capacity,
+        this.keys,
+        region.keyOffset,
+        halfLife,
+      );
       set.recount();
       return set;
     };
@@ -153,6 +163,10 @@ export class AuthProfile {
   get lastSuccessTime(): number {
     return this.slab[S.lastSuccessTime];
   }
+  /** Learned successful events in the hour-of-week histogram (after any halving). */
+  get hourTotal(): number {
+    return this.slab[S.hourTotal];
+  }
   get failureRate(): number {
     return this.slab[S.failureEwma];
   }
@@ -160,7 +174,11 @@ export class AuthProfile {
     return this.slab[S.mfaDenyEwma];
   }
   get mfaCounts(): { success: number; denied: number; timeout: number } {
-    return { success: this.slab[S.mfaSuccess], denied: this.slab[S.mfaDenied], timeout: this.slab[S.mfaTimeout] };
+    return {
+      success: this.slab[S.mfaSuccess],
+      denied: this.slab[S.mfaDenied],
+      timeout: this.slab[S.mfaTimeout],
+    };
   }
 
   /** Mature: enough learned history, over enough days, to judge novelty. */

@@ -107,7 +107,12 @@ export class KnownSet {
     for (let slot = 0; slot < this.capacity; slot++) {
       const value = this.keys[this.keyOffset + slot];
       if (value === undefined) continue;
-      out.push({ value, count: this.count(slot), firstSeen: this.firstSeen(slot), lastSeen: this.lastSeen(slot) });
+      out.push({
+        value,
+        count: this.count(slot),
+        firstSeen: this.firstSeen(slot),
+        lastSeen: this.lastSeen(slot),
+      });
     }
     return out.sort((a, b) => b.count - a.count);
   }

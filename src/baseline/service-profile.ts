@@ -46,8 +46,16 @@ export class ServiceLayout {
     const slab = new SlabLayout();
     slab.reserve(SCALARS);
     const caps = settings.caps;
-    this.destinations = { offset: slab.reserve(caps.destinations * SLOT_WIDTH), capacity: caps.destinations, keyOffset: 0 };
-    this.routes = { offset: slab.reserve(caps.routes * SLOT_WIDTH), capacity: caps.routes, keyOffset: caps.destinations };
+    this.destinations = {
+      offset: slab.reserve(caps.destinations * SLOT_WIDTH),
+      capacity: caps.destinations,
+      keyOffset: 0,
+    };
+    this.routes = {
+      offset: slab.reserve(caps.routes * SLOT_WIDTH),
+      capacity: caps.routes,
+      keyOffset: caps.destinations,
+    };
     this.edgeStats = slab.reserve(caps.destinations * EDGE_WIDTH);
     this.recentDestinations = slab.reserve(RecentRing.width(DESTINATION_RING));
     this.denied = slab.reserve(RecentRing.width(DENIED_RING));
@@ -57,7 +65,8 @@ export class ServiceLayout {
 }
 
 /** Key of a route in the routes set: destination, method and template. */
-export const routeKey = (event: ServiceEvent): string => `${event.destination} ${event.method} ${event.route}`;
+export const routeKey = (event: ServiceEvent): string =>
+  `${event.destination} ${event.method} ${event.route}`;
 
 export const isDenied = (status: number): boolean => status === 401 || status === 403;
 

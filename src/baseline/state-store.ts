@@ -9,6 +9,7 @@ import type { IdentityType } from '../events/schema.js';
 import { AuthLayout, AuthProfile } from './auth-profile.js';
 import type { BaselineSettings } from './config.js';
 import { IdentityState, type ProfileLayouts } from './identity-state.js';
+import { IncidentAlerts } from './incident-alerts.js';
 import { ServiceLayout, ServiceProfile } from './service-profile.js';
 import { SourceTracker } from './source-tracker.js';
 
@@ -33,23 +34,31 @@ export interface StateSnapshot {
   formatVersion: number;
   identities: IdentitySnapshot[];
   sources: ReturnType<SourceTracker['snapshot']>;
+  incidentAlerts?: Array<[string, number]>;
 }
 
 const toBase64 = (array: Float64Array | Uint16Array): string =>
   Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 
-function fromBase64<T extends Float64Array | Uint16Array>(text: string, Kind: { new (b: ArrayBuffer): T }, length: number, what: string): T {
+function fromBase64<T extends Float64Array | Uint16Array>(
+  text: string,
+  Kind: { new (b: ArrayBuffer): T },
+  length: number,
+  what: string,
+): T {
   const bytes = Buffer.from(text, 'base64');
   const copy = new ArrayBuffer(bytes.byteLength);
   new Uint8Array(copy).set(bytes);
   const array = new Kind(copy);
-  if (array.length !== length) throw errors.stateCorrupt(`${what} has ${array.length} numbers, expected ${length}`);
+  if (array.length !== length)
+    throw errors.stateCorrupt(`${what} has ${array.length} numbers, expected ${length}`);
   return array;
 }
 
 export class StateStore {
   readonly layouts: ProfileLayouts;
   readonly sources = new SourceTracker();
+  readonly incidentAlerts = new IncidentAlerts();
   private readonly identities = new Map<string, IdentityState>();
 
   constructor(
@@ -123,7 +132,12 @@ export class StateStore {
       if (state.lastAlertAt) row.lastAlertAt = { ...state.lastAlertAt };
       identities.push(row);
     }
-    return { formatVersion: STATE_FORMAT_VERSION, identities, sources: this.sources.snapshot() };
+    return {
+      formatVersion: STATE_FORMAT_VERSION,
+      identities,
+      sources: this.sources.snapshot(),
+      incidentAlerts: this.incidentAlerts.snapshot(),
+    };
   }
 
   restore(snapshot: StateSnapshot): void {
@@ -133,6 +147,7 @@ export class StateStore {
     this.identities.clear();
     for (const row of snapshot.identities) this.identities.set(row.identity, this.restoreIdentity(row));
     this.sources.restore(snapshot.sources ?? []);
+    this.incidentAlerts.restore(snapshot.incidentAlerts ?? []);
   }
 
   private restoreIdentity(row: IdentitySnapshot): IdentityState {

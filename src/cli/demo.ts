@@ -20,7 +20,11 @@ export interface DemoOptions {
 }
 
 export function demo(options: DemoOptions, log: Logger): Promise<RunStats> {
-  const ndjson = (name: string) => ({ type: 'ndjson', path: join(options.out, `${name}.ndjson`), append: false });
+  const ndjson = (name: string) => ({
+    type: 'ndjson',
+    path: join(options.out, `${name}.ndjson`),
+    append: false,
+  });
   const config = parsePipeline({
     name: 'demo',
     source: { type: 'simulator', seed: options.seed, rate: options.rate, events: options.events },

@@ -44,7 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--duration <s>', 'stop after this many seconds', positiveInt)
     .option('--events <n>', 'stop after this many events', positiveInt)
     .action(async (o) => {
-      await demo({ out: o.out, rate: o.rate, seed: o.seed, durationS: o.duration, events: o.events }, logger());
+      await demo(
+        { out: o.out, rate: o.rate, seed: o.seed, durationS: o.duration, events: o.events },
+        logger(),
+      );
     });
 
   program
@@ -86,7 +89,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--format <name>', 'canonical|ocsf', format(['canonical', 'ocsf']), 'canonical')
     .option('--no-attacks', 'normal traffic only')
     .action(async (o) => {
-      await simulateCommand({ out: o.out, events: o.events, seed: o.seed, format: o.format, attacks: o.attacks });
+      await simulateCommand({
+        out: o.out,
+        events: o.events,
+        seed: o.seed,
+        format: o.format,
+        attacks: o.attacks,
+      });
     });
 
   program

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPipeline, type PipelineConfig, parsePipeline } from '../config/pipeline.js';
-import { runPipeline, type RunStats } from '../engine/runner.js';
+import { type RunStats, runPipeline } from '../engine/runner.js';
 import type { BatchOutput, Sink } from '../engine/types.js';
 import { type DetectionReport, DetectionTally, readLabels } from '../evaluation/labels.js';
 import { NdjsonSink } from '../sinks/ndjson.js';
@@ -86,8 +86,12 @@ export function formatReplaySummary(result: ReplayResult): string {
   if (detection) {
     lines.push(`detection: ${detection.detectedIncidents}/${detection.incidents} labelled incidents`);
     for (const [scenario, row] of Object.entries(detection.scenarios)) {
-      const by = Object.entries(row.by).map(([k, n]) => `${k}:${n}`).join(', ');
-      lines.push(`  ${scenario.padEnd(22)} ${row.detected}/${row.incidents} (${(row.rate * 100).toFixed(0)}%)  ${by}`);
+      const by = Object.entries(row.by)
+        .map(([k, n]) => `${k}:${n}`)
+        .join(', ');
+      lines.push(
+        `  ${scenario.padEnd(22)} ${row.detected}/${row.incidents} (${(row.rate * 100).toFixed(0)}%)  ${by}`,
+      );
     }
     lines.push(
       `false alerts: ${detection.falseAlerts} of ${detection.alerts} alerts (${detection.falseAlertsPer1k.toFixed(3)} per 1,000 normal events)`,

@@ -1,6 +1,6 @@
 /** `vigil run --pipeline F`: run a pipeline until its input ends or a signal stops it. */
 import { loadPipeline, type PipelineConfig } from '../config/pipeline.js';
-import { runPipeline, type RunStats } from '../engine/runner.js';
+import { type RunStats, runPipeline } from '../engine/runner.js';
 import type { Logger } from '../logging.js';
 import { buildEngine, buildSinks, buildSource } from './components.js';
 import { LiveSummary } from './live-summary.js';
@@ -21,7 +21,10 @@ export async function runLive(config: PipelineConfig, log: Logger, durationS?: n
   });
   summary.update(stats, true);
   summary.end();
-  log.info({ records: stats.records, alerts: stats.alerts, dead_letters: stats.deadLetters }, 'pipeline stopped');
+  log.info(
+    { records: stats.records, alerts: stats.alerts, dead_letters: stats.deadLetters },
+    'pipeline stopped',
+  );
   return stats;
 }
 

@@ -15,14 +15,19 @@ import { DETECTORS } from '../detectors/index.js';
 import { errors } from '../errors.js';
 import { FORMAT_NAMES } from '../events/formats/index.js';
 
-const formatName = Type.String({ default: 'canonical', description: `input format: ${FORMAT_NAMES.join(', ')}` });
+const formatName = Type.String({
+  default: 'canonical',
+  description: `input format: ${FORMAT_NAMES.join(', ')}`,
+});
 
 const SimulatorSource = Type.Object(
   {
     type: Type.Literal('simulator'),
     format: Type.Optional(formatName),
     seed: Type.Integer({ default: 42 }),
-    events: Type.Optional(Type.Integer({ minimum: 1, description: 'stop after this many events (default: run until stopped)' })),
+    events: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'stop after this many events (default: run until stopped)' }),
+    ),
     rate: Type.Number({ default: 2000, minimum: 1, description: 'events per second the simulator emits' }),
   },
   { additionalProperties: false },
@@ -41,14 +46,20 @@ const NdjsonSink = Type.Object(
   {
     type: Type.Literal('ndjson'),
     path: Type.String({ minLength: 1 }),
-    append: Type.Boolean({ default: true, description: 'append to an existing file instead of truncating it' }),
+    append: Type.Boolean({
+      default: true,
+      description: 'append to an existing file instead of truncating it',
+    }),
   },
   { additionalProperties: false },
 );
 
 const Caps = Type.Object(
   Object.fromEntries(
-    Object.entries(DEFAULT_BASELINE.caps).map(([name, value]) => [name, Type.Integer({ default: value, minimum: 1, maximum: 256 })]),
+    Object.entries(DEFAULT_BASELINE.caps).map(([name, value]) => [
+      name,
+      Type.Integer({ default: value, minimum: 1, maximum: 256 }),
+    ]),
   ),
   { additionalProperties: false, default: {} },
 );
@@ -93,14 +104,21 @@ const Batch = Type.Object(
 
 const Risk = Type.Object(
   {
-    weights: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), { default: { detectors: 1 } }),
+    weights: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), {
+      default: { detectors: 1 },
+    }),
   },
   { additionalProperties: false, default: {} },
 );
 
 const Alerts = Type.Object(
   {
-    min_severity: Type.Number({ default: 0.5, minimum: 0, maximum: 1, description: 'findings at or above this become alerts' }),
+    min_severity: Type.Number({
+      default: 0.5,
+      minimum: 0,
+      maximum: 1,
+      description: 'findings at or above this become alerts',
+    }),
     suppress_minutes: Type.Number({
       default: 60,
       minimum: 0,
@@ -145,19 +163,30 @@ export function parsePipeline(document: unknown): PipelineConfig {
   const withDefaults = Value.Default(PipelineSchema, Value.Clone(document));
   const source = (withDefaults as { source?: { type?: unknown } }).source;
   if (source && typeof source === 'object') {
-    const variant = source.type === 'file' ? FileSource : source.type === 'simulator' ? SimulatorSource : undefined;
+    const variant =
+      source.type === 'file' ? FileSource : source.type === 'simulator' ? SimulatorSource : undefined;
     if (!variant) {
-      throw errors.configInvalid('source.type', `source.type must be "simulator" or "file", got ${JSON.stringify(source.type)}`);
+      throw errors.configInvalid(
+        'source.type',
+        `source.type must be "simulator" or "file", got ${JSON.stringify(source.type)}`,
+      );
     }
     Value.Default(variant, source);
     const first = Value.Errors(variant, source).First();
-    if (first) throw errors.configInvalid(`source${keyPath(first.path) === '(root)' ? '' : `.${keyPath(first.path)}`}`, first.message);
+    if (first)
+      throw errors.configInvalid(
+        `source${keyPath(first.path) === '(root)' ? '' : `.${keyPath(first.path)}`}`,
+        first.message,
+      );
   }
   const first = Value.Errors(PipelineSchema, withDefaults).First();
   if (first) throw errors.configInvalid(keyPath(first.path), first.message);
   const config = withDefaults as PipelineConfig;
   if ('format' in config.source && config.source.format && !FORMAT_NAMES.includes(config.source.format)) {
-    throw errors.configInvalid('source.format', `unknown format "${config.source.format}"; known: ${FORMAT_NAMES.join(', ')}`);
+    throw errors.configInvalid(
+      'source.format',
+      `unknown format "${config.source.format}"; known: ${FORMAT_NAMES.join(', ')}`,
+    );
   }
   return config;
 }
@@ -182,7 +211,9 @@ export function enabledDetectors(config: PipelineConfig): string[] {
 /** Parameter overrides per detector (the `enabled` flag removed). */
 export function detectorOverrides(config: PipelineConfig): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const [name, settings] of Object.entries(config.detectors as Record<string, Record<string, unknown>>)) {
+  for (const [name, settings] of Object.entries(
+    config.detectors as Record<string, Record<string, unknown>>,
+  )) {
     const { enabled: _enabled, ...params } = settings;
     out[name] = params;
   }

@@ -23,7 +23,8 @@ export const bruteForce: DetectorDefinition<Params> = {
       name: 'brute_force',
       kind: 'auth',
       inspect(event, { profile }) {
-        if (event.outcome !== 'failure' || (event.action !== 'sign_in' && event.action !== 'ticket')) return undefined;
+        if (event.outcome !== 'failure' || (event.action !== 'sign_in' && event.action !== 'ticket'))
+          return undefined;
         const failures = profile.failures.countSince(event.time - windowMs);
         if (failures < params.min_failures) return undefined;
         return {

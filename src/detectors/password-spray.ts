@@ -3,7 +3,8 @@
  * within minutes. Invisible in any single baseline (each account sees one or
  * two failures), so it reads the population-level source tracker. Fires on
  * every failure from the address once past the threshold, so each targeted
- * identity carries the finding.
+ * identity carries the finding; the address is the incident key, so the
+ * spray raises one alert, not one per account.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { type AuthDetector, type DetectorDefinition, severity } from './types.js';
@@ -49,6 +50,7 @@ export const passwordSpray: DetectorDefinition<Params> = {
             targeted_identities: sources.recentIdentities(event.src_ip).slice(),
             reason: event.reason,
           },
+          incidentKey: event.src_ip,
         };
       },
     };

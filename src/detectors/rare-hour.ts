@@ -6,10 +6,14 @@
  *
  * Severity grows with how far (in hours) the sign-in is from the nearest hour
  * of day with activity, and is lower away from the identity's known countries,
- * where a time-zone shift explains the clock. It stays below the default alert
- * threshold (0.5) on purpose: a first late evening must still be learned, or
- * the person could never become someone who occasionally works late. It adds
- * weight to other findings (a new device at 3 a.m.) through risk fusion.
+ * where a time-zone shift explains the clock. Near the edges of the usual day
+ * it stays below the default alert threshold (0.5) on purpose: a first late
+ * evening must still be learned, or the person could never become someone who
+ * occasionally works late; it still adds weight to other findings (a new
+ * device at 3 a.m.) through risk fusion. Only deep in the identity's quiet
+ * hours (`alert_gap_hours` from any activity) and with a long history
+ * (`alert_min_history` learned sign-ins, so the quiet hours are really quiet)
+ * does it reach alert level on its own.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { HOURS_PER_WEEK, hourOfWeek } from '../baseline/config.js';
@@ -27,6 +31,23 @@ const Params = Type.Object({
     minimum: 0,
     maximum: 1,
     description: 'severity when the sign-in is six or more hours from any usual hour, in a known country',
+  }),
+  alert_gap_hours: Type.Integer({
+    default: 4,
+    minimum: 1,
+    maximum: 12,
+    description: 'hours from any usual activity at which, with enough history, the finding alerts on its own',
+  }),
+  alert_min_history: Type.Integer({
+    default: 80,
+    minimum: 1,
+    description: 'learned active hours (histogram total) needed before the finding alerts on its own',
+  }),
+  alert_severity: Type.Number({
+    default: 0.6,
+    minimum: 0,
+    maximum: 1,
+    description: 'severity deep in the quiet hours of a long history, in a known country',
   }),
 });
 type Params = Static<typeof Params>;
@@ -62,7 +83,10 @@ export const rareHour: DetectorDefinition<Params> = {
         const country = event.geo?.country;
         const abroad = country !== undefined && profile.countries.size > 0 && !profile.countries.has(country);
         // 0.4 two hours from the usual day, max_severity from six hours on; two thirds of that abroad.
-        const level = params.max_severity * (0.83 + 0.17 * Math.min(1, Math.max(0, gap - 2) / 4));
+        const deep = gap >= params.alert_gap_hours && profile.hourTotal >= params.alert_min_history;
+        const level = deep
+          ? params.alert_severity + 0.05 * Math.min(2, gap - params.alert_gap_hours)
+          : params.max_severity * (0.83 + 0.17 * Math.min(1, Math.max(0, gap - 2) / 4));
         return {
           detector: 'rare_hour',
           severity: severity(abroad ? level * 0.67 : level),
@@ -71,6 +95,7 @@ export const rareHour: DetectorDefinition<Params> = {
             hour_utc: hour,
             hour_of_day_share: Math.round(share * 10_000) / 10_000,
             hours_from_usual_activity: gap,
+            learned_activity: profile.hourTotal,
             country,
             known_country: !abroad,
           },

@@ -21,6 +21,12 @@ export interface Finding {
   evidence: Record<string, unknown>;
   /** Earlier events that belong to the same finding (the current event is implied). */
   relatedEventIds?: string[];
+  /**
+   * Set when one incident spans identities (a spray from one address): alerts
+   * are then suppressed per detector and key rather than per identity, so the
+   * incident yields one alert while every targeted identity still carries the risk.
+   */
+  incidentKey?: string;
 }
 
 export interface AuthContext {

@@ -59,12 +59,12 @@ export class Analyzer {
       this.store.sources.recordFailure(event.src_ip, event.identity, event.time);
     }
     const context = { state, profile, sources: this.store.sources };
-    let findings: Finding[] | undefined;
+    let findings = NO_FINDINGS;
     for (const detector of this.options.authDetectors) {
       const finding = detector.inspect(event, context);
-      if (finding) (findings ??= []).push(finding);
+      if (finding) findings = findings === NO_FINDINGS ? [finding] : [...findings, finding];
     }
-    return findings ?? NO_FINDINGS;
+    return findings;
   }
 
   private analyzeService(event: Extract<VigilEvent, { kind: 'service' }>): Finding[] {
@@ -72,12 +72,12 @@ export class Analyzer {
     const profile = this.store.serviceProfile(state);
     profile.track(event);
     const context = { state, profile };
-    let findings: Finding[] | undefined;
+    let findings = NO_FINDINGS;
     for (const detector of this.options.serviceDetectors) {
       const finding = detector.inspect(event, context);
-      if (finding) (findings ??= []).push(finding);
+      if (finding) findings = findings === NO_FINDINGS ? [finding] : [...findings, finding];
     }
-    return findings ?? NO_FINDINGS;
+    return findings;
   }
 
   private learn(event: VigilEvent): void {

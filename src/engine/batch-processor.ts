@@ -77,13 +77,25 @@ export class BatchProcessor {
     if (analysis.findings.length > 0) {
       score.detectors = analysis.findings.map((finding) => finding.detector);
       const state = this.analyzer.store.get(event.identity)!;
-      raiseAlerts(event, state, analysis.findings, analysis.risk, this.options.alerts, output.alerts);
+      const store = this.analyzer.store;
+      raiseAlerts(
+        event,
+        state,
+        store.incidentAlerts,
+        analysis.findings,
+        analysis.risk,
+        this.options.alerts,
+        output.alerts,
+      );
     }
     output.scores.push(score);
   }
 }
 
-function deadLetter(record: RawRecord, rejection: Extract<Checked<unknown>, { ok: false }>): DeadLetterRecord {
+function deadLetter(
+  record: RawRecord,
+  rejection: Extract<Checked<unknown>, { ok: false }>,
+): DeadLetterRecord {
   let raw = typeof record.value === 'string' ? record.value : safeStringify(record.value);
   const truncated = raw.length > LIMITS.maxRawBytes;
   if (truncated) raw = raw.slice(0, LIMITS.maxRawBytes);

@@ -75,13 +75,20 @@ export async function runPipeline(
   return stats;
 }
 
-function record(stats: RunStats, records: number, output: BatchOutput, took: number, keepTimings: boolean): void {
+function record(
+  stats: RunStats,
+  records: number,
+  output: BatchOutput,
+  took: number,
+  keepTimings: boolean,
+): void {
   stats.batches += 1;
   stats.records += records;
   stats.scored += output.scores.length;
   stats.deadLetters += output.deadLetters.length;
   stats.alerts += output.alerts.length;
-  for (const alert of output.alerts) stats.alertsByKind[alert.kind] = (stats.alertsByKind[alert.kind] ?? 0) + 1;
+  for (const alert of output.alerts)
+    stats.alertsByKind[alert.kind] = (stats.alertsByKind[alert.kind] ?? 0) + 1;
   if (keepTimings) stats.batchMs.push(took);
   stats.elapsedMs = Date.now() - stats.startedAt;
 }

@@ -93,9 +93,8 @@ export class DetectionTally {
       const label = this.labels.get(id);
       if (!label) continue;
       matched = true;
-      let kinds = this.detectedIncidents.get(label.incident);
-      if (!kinds) this.detectedIncidents.set(label.incident, (kinds = new Set()));
-      kinds.add(kind);
+      const kinds = this.detectedIncidents.get(label.incident) ?? new Set<string>();
+      this.detectedIncidents.set(label.incident, kinds.add(kind));
     }
     if (!matched) this.falseAlerts += 1;
   }
@@ -103,9 +102,8 @@ export class DetectionTally {
   report(): DetectionReport {
     const incidentsByScenario = new Map<string, Set<string>>();
     for (const label of this.labels.values()) {
-      let set = incidentsByScenario.get(label.scenario);
-      if (!set) incidentsByScenario.set(label.scenario, (set = new Set()));
-      set.add(label.incident);
+      const set = incidentsByScenario.get(label.scenario) ?? new Set<string>();
+      incidentsByScenario.set(label.scenario, set.add(label.incident));
     }
     const scenarios: Record<string, ScenarioDetection> = {};
     let incidents = 0;

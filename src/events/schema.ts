@@ -25,7 +25,10 @@ export const LIMITS = {
 
 const Id = Type.String({ minLength: 1, maxLength: LIMITS.idLength });
 const Text = Type.String({ maxLength: LIMITS.stringLength });
-const EpochMs = Type.Number({ minimum: LIMITS.minTimeMs, description: 'event time, epoch milliseconds (UTC)' });
+const EpochMs = Type.Number({
+  minimum: LIMITS.minTimeMs,
+  description: 'event time, epoch milliseconds (UTC)',
+});
 
 export const IdentityType = Type.Union(
   [Type.Literal('user'), Type.Literal('service_account'), Type.Literal('workload')],
@@ -113,7 +116,11 @@ export const ServiceEvent = Type.Object(
     kind: Type.Literal('service'),
     id: Id,
     time: EpochMs,
-    identity: Type.String({ minLength: 1, maxLength: LIMITS.idLength, description: 'source workload (SPIFFE id)' }),
+    identity: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.idLength,
+      description: 'source workload (SPIFFE id)',
+    }),
     identity_type: IdentityType,
     destination: Type.String({ minLength: 1, maxLength: 256 }),
     method: Type.String({ minLength: 1, maxLength: 16 }),

@@ -41,10 +41,15 @@ export function validateEvent(candidate: unknown, options: ValidationOptions): C
   }
   const kind = (candidate as { kind?: unknown }).kind;
   const check = kind === 'auth' ? authCheck : kind === 'service' ? serviceCheck : undefined;
-  if (!check) return reject('schema', '/kind', `kind must be "auth" or "service", got ${JSON.stringify(kind)}`);
+  if (!check)
+    return reject('schema', '/kind', `kind must be "auth" or "service", got ${JSON.stringify(kind)}`);
   if (!check.Check(candidate)) {
     const first = check.Errors(candidate).First();
-    return reject('schema', first?.path || '/', first ? `${first.message}` : 'does not match the event schema');
+    return reject(
+      'schema',
+      first?.path || '/',
+      first ? `${first.message}` : 'does not match the event schema',
+    );
   }
   const event = candidate as VigilEvent;
   if (event.time > options.nowMs + LIMITS.maxFutureSkewMs) {

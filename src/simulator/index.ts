@@ -3,6 +3,8 @@
  * with labelled attack incidents, as a stream (`simulate`) or as files
  * (`writeSimulation`), in canonical or OCSF form.
  */
+
+export { CORPORATE_VPN } from './geography.js';
 export { SCENARIOS, type ScenarioLabel, type ScenarioName, type SimulatedEvent } from './labels.js';
 export { toOcsf } from './ocsf-encode.js';
 export type { SimulationOptions } from './options.js';
@@ -12,4 +14,3 @@ export {
   type WriteSimulationResult,
   writeSimulation,
 } from './write-simulation.js';
-export { CORPORATE_VPN } from './geography.js';

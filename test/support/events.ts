@@ -74,7 +74,11 @@ export function officeHistory(days = 14, perDay = 4, overrides: Partial<AuthEven
 }
 
 /** A mature workload history: regular calls on the usual edges for `days` days. */
-export function workloadHistory(days = 7, perHour = 2, overrides: Partial<ServiceEvent> = {}): ServiceEvent[] {
+export function workloadHistory(
+  days = 7,
+  perHour = 2,
+  overrides: Partial<ServiceEvent> = {},
+): ServiceEvent[] {
   const events: ServiceEvent[] = [];
   const edges = [
     { destination: 'payments.shop.svc', method: 'POST', route: '/v1/payments', bytes_out: 1200 },

@@ -3,14 +3,21 @@ import { DEFAULT_BASELINE } from '../../src/baseline/config.js';
 import { StateStore } from '../../src/baseline/state-store.js';
 import { VigilError } from '../../src/errors.js';
 import { analyzerWith, feed } from '../support/analyzer.js';
-import { DAY, SYDNEY, T0, authEvent, officeHistory, workloadHistory } from '../support/events.js';
+import { authEvent, DAY, officeHistory, SYDNEY, T0, workloadHistory } from '../support/events.js';
 
 function trainedStore() {
   const analyzer = analyzerWith(['brute_force']);
   feed(analyzer, officeHistory(14, 5));
   feed(analyzer, officeHistory(10, 3, { identity: 'bob@example.com', device: { id: 'dev-bob' } }));
   feed(analyzer, workloadHistory(3, 2));
-  feed(analyzer, [authEvent({ identity: 'alice@example.com', time: T0 + 15 * DAY, outcome: 'failure', src_ip: '203.0.113.5' })]);
+  feed(analyzer, [
+    authEvent({
+      identity: 'alice@example.com',
+      time: T0 + 15 * DAY,
+      outcome: 'failure',
+      src_ip: '203.0.113.5',
+    }),
+  ]);
   return analyzer.store;
 }
 
@@ -38,7 +45,9 @@ describe('baseline state', () => {
     expect(b.hourShare(probe.time)).toBe(a.hourShare(probe.time));
     expect(b.countries.frequency('DE')).toBe(a.countries.frequency('DE'));
     expect(b.lastLocation()).toEqual(a.lastLocation());
-    expect(restored.get('spiffe://example.com/ns/shop/sa/checkout')!.service!.edgeBytes('payments.shop.svc')).toEqual(
+    expect(
+      restored.get('spiffe://example.com/ns/shop/sa/checkout')!.service!.edgeBytes('payments.shop.svc'),
+    ).toEqual(
       original.get('spiffe://example.com/ns/shop/sa/checkout')!.service!.edgeBytes('payments.shop.svc'),
     );
   });

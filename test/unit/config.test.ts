@@ -30,13 +30,19 @@ describe('pipeline configuration', () => {
   });
 
   it('lets a detector be disabled and tuned by name', () => {
-    const config = parsePipeline({ ...minimal, detectors: { brute_force: { enabled: false, min_failures: 20 } } });
+    const config = parsePipeline({
+      ...minimal,
+      detectors: { brute_force: { enabled: false, min_failures: 20 } },
+    });
     expect(enabledDetectors(config)).not.toContain('brute_force');
     expect((config.detectors as Record<string, Record<string, unknown>>).brute_force.min_failures).toBe(20);
   });
 
   it.each([
-    [{ ...minimal, detectors: { brute_force: { min_failures: 'many' } } }, 'detectors.brute_force.min_failures'],
+    [
+      { ...minimal, detectors: { brute_force: { min_failures: 'many' } } },
+      'detectors.brute_force.min_failures',
+    ],
     [{ ...minimal, detectors: { no_such_detector: {} } }, 'detectors.no_such_detector'],
     [{ ...minimal, batch: { max_events: 0 } }, 'batch.max_events'],
     [{ ...minimal, baseline: { caps: { devices: 100000 } } }, 'baseline.caps.devices'],

@@ -17,7 +17,21 @@ const mutatedEvent = fc
   .tuple(
     fc.constantFrom(authEvent(), serviceEvent()),
     fc.dictionary(
-      fc.constantFrom('id', 'time', 'identity', 'kind', 'geo', 'asn', 'device', 'status', 'bytes_out', 'action', 'outcome', 'mfa_result', 'extra'),
+      fc.constantFrom(
+        'id',
+        'time',
+        'identity',
+        'kind',
+        'geo',
+        'asn',
+        'device',
+        'status',
+        'bytes_out',
+        'action',
+        'outcome',
+        'mfa_result',
+        'extra',
+      ),
       fc.jsonValue(),
       { maxKeys: 3 },
     ),
@@ -36,28 +50,39 @@ const line = fc.oneof(
 async function runLines(format: string, lines: string[]) {
   const engine = buildEngine(parsePipeline({ source: { type: 'file', path: 'unused', format } }), () => NOW);
   const sink = new MemorySink();
-  const stats = await runPipeline(new MemorySource(lines), engine.processor, [sink], { maxBatchRecords: 7, maxWaitMs: 0 });
+  const stats = await runPipeline(new MemorySource(lines), engine.processor, [sink], {
+    maxBatchRecords: 7,
+    maxWaitMs: 0,
+  });
   return { stats, sink };
 }
 
 describe('fuzzed input', () => {
-  it.each(['canonical', 'ocsf'])('never crashes the engine and every %s line is scored or dead-lettered', async (format) => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 40 }), async (lines) => {
-        const { stats, sink } = await runLines(format, lines);
-        expect(stats.records).toBe(lines.length);
-        expect(sink.scores.length + sink.deadLetters.length).toBe(lines.length);
-        for (const letter of sink.deadLetters) {
-          expect(letter.reason).toMatch(/^[a-z_]+$/);
-          expect(letter.field.startsWith('/')).toBe(true);
-        }
-      }),
-      { numRuns: 150, seed: 20261125 },
-    );
-  });
+  it.each(['canonical', 'ocsf'])(
+    'never crashes the engine and every %s line is scored or dead-lettered',
+    async (format) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(line, { maxLength: 40 }), async (lines) => {
+          const { stats, sink } = await runLines(format, lines);
+          expect(stats.records).toBe(lines.length);
+          expect(sink.scores.length + sink.deadLetters.length).toBe(lines.length);
+          for (const letter of sink.deadLetters) {
+            expect(letter.reason).toMatch(/^[a-z_]+$/);
+            expect(letter.field.startsWith('/')).toBe(true);
+          }
+        }),
+        { numRuns: 150, seed: 20261125 },
+      );
+    },
+  );
 
   it('dead-letters valid JSON of the wrong shape with a reason, not a crash', async () => {
-    const { sink } = await runLines('ocsf', ['{"class_uid": 3002}', 'null', '"text"', '{"class_uid": 4002, "time": "x"}']);
+    const { sink } = await runLines('ocsf', [
+      '{"class_uid": 3002}',
+      'null',
+      '"text"',
+      '{"class_uid": 4002, "time": "x"}',
+    ]);
     expect(sink.scores).toHaveLength(0);
     expect(sink.deadLetters).toHaveLength(4);
   });

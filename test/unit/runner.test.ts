@@ -18,7 +18,10 @@ describe('micro-batch runner', () => {
     expect(stats.records).toBe(good.length + bad.length);
     expect(sink.scores).toHaveLength(good.length);
     expect(sink.deadLetters.map((d) => d.reason)).toEqual(['not_json', 'schema', 'schema']);
-    expect(sink.deadLetters[2]).toMatchObject({ field: '/geo/lat', origin: { source: 'memory', offset: '7' } });
+    expect(sink.deadLetters[2]).toMatchObject({
+      field: '/geo/lat',
+      origin: { source: 'memory', offset: '7' },
+    });
     expect(sink.deadLetters[0].raw).toBe('not json');
   });
 

@@ -125,7 +125,8 @@ function mapAuthentication(record: Json) {
       asn: asNumber(asObject(src?.autonomous_system)?.number),
       device: posture && Object.keys(posture).length > 0 ? posture : undefined,
       user_agent: asString(asObject(record.http_request)?.user_agent),
-      application: asString(asObject(record.service)?.name) ?? asString(asObject(record.dst_endpoint)?.svc_name),
+      application:
+        asString(asObject(record.service)?.name) ?? asString(asObject(record.dst_endpoint)?.svc_name),
       session_id: asString(session?.uid),
       token_id: asString(session?.credential_uid),
     }),
