@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Real Kafka (librdkafka mock) and ClickHouse for test/integration; installs them when missing.
+    globalSetup: ['test/support/services-setup.ts'],
   },
 });

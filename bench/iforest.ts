@@ -15,6 +15,10 @@
  * output), either NDJSON, one `{"features": number[], "label": 0|1}` per line,
  * or binary: "VGFT", u32 rows, u32 cols (little-endian), rows x cols float64
  * row-major, then rows u8 labels (1 = anomaly). Without it that set is skipped.
+ * To get such a file from simulator traffic (baseline-relative features of
+ * mature identities, docs/models.md):
+ *   vigil simulate --out sim.ndjson --events 200000 --seed 7
+ *   vigil replay --input sim.ndjson --out out/ --features-out features.ndjson [--features-kind service]
  *
  * scikit-learn comes from Debian (python3-sklearn), installed for
  * /usr/bin/python3 only, so that interpreter is called explicitly.

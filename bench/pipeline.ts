@@ -24,6 +24,8 @@ export interface PipelineBenchOptions {
   seed: number;
   batch: number;
   format: 'canonical' | 'ocsf';
+  /** Also run the Isolation Forest stage (features, in-stream training, scoring). */
+  iforest?: boolean;
 }
 
 export interface PipelineBenchResult {
@@ -92,6 +94,7 @@ export async function benchPipeline(
       name: 'bench',
       source: { type: 'file', path: input, format: options.format },
       batch: { max_events: options.batch, max_wait_ms: 0 },
+      models: { iforest: { enabled: options.iforest === true, directory: join(dir, 'models') } },
     });
     const engine = buildEngine(config);
     const sinks = [
@@ -145,12 +148,13 @@ async function main(): Promise<void> {
     seed: argument('seed', 7),
     batch: argument('batch', 4096),
     format: process.argv.includes('--ocsf') ? 'ocsf' : 'canonical',
+    iforest: process.argv.includes('--iforest'),
   };
   const result = await benchPipeline(options, (line) => process.stdout.write(`${line}\n`));
   process.stdout.write(
     [
       `events           ${result.events.toLocaleString('en-US')} (${result.dead_letters} dead letters, ${result.alerts} alerts)`,
-      `throughput       ${result.events_per_s.toLocaleString('en-US')} events/s (batch ${options.batch}, all detectors)`,
+      `throughput       ${result.events_per_s.toLocaleString('en-US')} events/s (batch ${options.batch}, all detectors${options.iforest ? ' + isolation forest' : ''})`,
       `batch latency    p50 ${result.p50_batch_ms} ms, p99 ${result.p99_batch_ms} ms`,
       `peak RSS         ${result.peak_rss_mb} MB`,
       `identities       ${result.identities.toLocaleString('en-US')}`,

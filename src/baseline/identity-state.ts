@@ -5,7 +5,10 @@
  * state here (risk accumulator, sequence-model state).
  */
 import type { IdentityType } from '../events/schema.js';
+import type { IdentityRisk } from '../risk/accumulator.js';
+import type { AccountProfile } from './account-profile.js';
 import type { AuthLayout, AuthProfile } from './auth-profile.js';
+import type { SequenceState } from './sequence-state.js';
 import type { ServiceLayout, ServiceProfile } from './service-profile.js';
 
 export interface ProfileLayouts {
@@ -18,6 +21,18 @@ export class IdentityState {
   service: ServiceProfile | undefined;
   /** detector name → time of its last alert for this identity. */
   lastAlertAt: Record<string, number> | undefined;
+  /** Account changes made by and to this identity (src/baseline/account-profile.ts). */
+  account: AccountProfile | undefined;
+  /** Time of this identity's last event judged risky (not learned) or flagged by its identity provider; 0 = none. */
+  lastRiskyAt = 0;
+  /** When this identity was last seen before the event being analysed (set by the analyzer; dormancy). */
+  previousSeen = 0;
+  /** Accumulated, decaying risk and its level (src/risk/accumulator.ts). */
+  risk: IdentityRisk | undefined;
+  /** Response-policy memory: action (or mode:rule) → time of its last decision for this identity (cool-downs). */
+  lastDecisionAt: Record<string, number> | undefined;
+  /** LSTM sequence-model state (hidden/cell state, last token; src/baseline/sequence-state.ts). */
+  sequence: SequenceState | undefined;
 
   constructor(
     readonly identity: string,
@@ -25,13 +40,24 @@ export class IdentityState {
   ) {}
 
   get lastSeen(): number {
-    return Math.max(this.auth?.lastSeen ?? 0, this.service?.lastSeen ?? 0);
+    return Math.max(this.auth?.lastSeen ?? 0, this.service?.lastSeen ?? 0, this.account?.lastSeen ?? 0);
   }
 
   /** Whether `detector` alerted for this identity within `windowMs` before `time`. */
   alertedWithin(detector: string, time: number, windowMs: number): boolean {
     const last = this.lastAlertAt?.[detector];
     return last !== undefined && time - last < windowMs && time >= last;
+  }
+
+  /** Whether a decision under `key` was recorded within `windowMs` before `time` (policy cool-down). */
+  decidedWithin(key: string, time: number, windowMs: number): boolean {
+    const last = this.lastDecisionAt?.[key];
+    return last !== undefined && time - last < windowMs && time >= last;
+  }
+
+  recordDecision(key: string, time: number): void {
+    this.lastDecisionAt ??= {};
+    this.lastDecisionAt[key] = time;
   }
 
   recordAlert(detector: string, time: number): void {

@@ -23,6 +23,13 @@ export class RecentRing {
     this.slab[this.offset] = (cursor + 1) % this.capacity;
   }
 
+  /** Time of the observation pushed `back` pushes ago (0 = the newest); 0 when that slot is empty. */
+  recentTime(back: number): number {
+    const cursor = this.slab[this.offset];
+    const slot = (((cursor - 1 - back) % this.capacity) + this.capacity) % this.capacity;
+    return this.slab[this.offset + 1 + slot * 2];
+  }
+
   /** Observations with time in [since, ∞). Empty slots hold time 0 and never count. */
   countSince(since: number): number {
     let n = 0;

@@ -154,6 +154,23 @@ export class ServiceProfile {
     return { mean: this.slab[at], std: Math.sqrt(this.slab[at + 1]), samples: this.slab[at + 2] };
   }
 
+  /**
+   * Allocation-free form of `edgeBytes` for the hot path, by the edge's slot in
+   * `destinations` (`destinations.indexOf`): mean and standard deviation of
+   * log(1 + bytes_out), and samples seen.
+   */
+  edgeMean(slot: number): number {
+    return this.slab[this.layout.edgeStats + slot * EDGE_WIDTH];
+  }
+
+  edgeStd(slot: number): number {
+    return Math.sqrt(this.slab[this.layout.edgeStats + slot * EDGE_WIDTH + 1]);
+  }
+
+  edgeSamples(slot: number): number {
+    return this.slab[this.layout.edgeStats + slot * EDGE_WIDTH + 2];
+  }
+
   track(event: ServiceEvent): void {
     const slab = this.slab;
     if (slab[S.events] === 0) slab[S.firstSeen] = event.time;

@@ -6,10 +6,13 @@
  */
 import { errors } from '../errors.js';
 import type { IdentityType } from '../events/schema.js';
+import type { IdentityRisk } from '../risk/accumulator.js';
+import { AccountProfile, type AccountProfileSnapshot } from './account-profile.js';
 import { AuthLayout, AuthProfile } from './auth-profile.js';
 import type { BaselineSettings } from './config.js';
 import { IdentityState, type ProfileLayouts } from './identity-state.js';
 import { IncidentAlerts } from './incident-alerts.js';
+import { SequenceState, type SequenceStateSnapshot } from './sequence-state.js';
 import { ServiceLayout, ServiceProfile } from './service-profile.js';
 import { SourceTracker } from './source-tracker.js';
 
@@ -28,6 +31,11 @@ export interface IdentitySnapshot {
   auth?: ProfileSnapshot;
   service?: ProfileSnapshot;
   lastAlertAt?: Record<string, number>;
+  account?: AccountProfileSnapshot;
+  lastRiskyAt?: number;
+  risk?: IdentityRisk;
+  lastDecisionAt?: Record<string, number>;
+  sequence?: SequenceStateSnapshot;
 }
 
 export interface StateSnapshot {
@@ -130,6 +138,11 @@ export class StateStore {
         };
       }
       if (state.lastAlertAt) row.lastAlertAt = { ...state.lastAlertAt };
+      if (state.account) row.account = state.account.snapshot();
+      if (state.lastRiskyAt > 0) row.lastRiskyAt = state.lastRiskyAt;
+      if (state.risk) row.risk = { ...state.risk };
+      if (state.lastDecisionAt) row.lastDecisionAt = { ...state.lastDecisionAt };
+      if (state.sequence) row.sequence = state.sequence.snapshot();
       identities.push(row);
     }
     return {
@@ -176,6 +189,14 @@ export class StateStore {
       );
     }
     if (row.lastAlertAt) state.lastAlertAt = { ...row.lastAlertAt };
+    if (row.account) {
+      state.account = AccountProfile.restore(row.account);
+      if (!state.account) throw errors.stateCorrupt(`${row.identity} account profile has the wrong size`);
+    }
+    if (row.lastRiskyAt) state.lastRiskyAt = row.lastRiskyAt;
+    if (row.risk) state.risk = { ...row.risk };
+    if (row.lastDecisionAt) state.lastDecisionAt = { ...row.lastDecisionAt };
+    if (row.sequence) state.sequence = SequenceState.restore(row.sequence);
     return state;
   }
 

@@ -17,6 +17,8 @@ export interface DemoOptions {
   seed: number;
   durationS?: number;
   events?: number;
+  /** API port (SSF metadata, JWKS, poll, check); 0 picks a free one. Default 8080. */
+  port?: number;
 }
 
 export function demo(options: DemoOptions, log: Logger): Promise<RunStats> {
@@ -27,14 +29,30 @@ export function demo(options: DemoOptions, log: Logger): Promise<RunStats> {
   });
   const config = parsePipeline({
     name: 'demo',
-    source: { type: 'simulator', seed: options.seed, rate: options.rate, events: options.events },
+    // A small company, so baselines mature and the first attacks arrive within a minute.
+    source: {
+      type: 'simulator',
+      seed: options.seed,
+      rate: options.rate,
+      events: options.events,
+      users: 120,
+      workloads: 14,
+    },
     batch: { max_events: 2048, max_wait_ms: 250 },
     // The simulated company's VPN egress: as in pipelines/embedded.yaml.
     detectors: {
       impossible_travel: { trusted_asns: [CORPORATE_VPN.asn] },
       new_device_location: { trusted_asns: [CORPORATE_VPN.asn] },
     },
-    sinks: { scores: ndjson('scores'), alerts: ndjson('alerts'), dead_letter: ndjson('dead_letter') },
+    sinks: {
+      scores: ndjson('scores'),
+      alerts: ndjson('alerts'),
+      dead_letter: ndjson('dead_letter'),
+      decisions: ndjson('decisions'),
+      signals: ndjson('signals'),
+    },
+    api: { enabled: true, host: '127.0.0.1', port: options.port ?? 8080 },
+    signals: { keys_dir: join(options.out, 'keys'), outbox_dir: join(options.out, 'outbox') },
   });
   process.stdout.write(
     `Vigil demo: simulated traffic at ${options.rate} events/s → ${options.out}/{scores,alerts,dead_letter}.ndjson\n` +

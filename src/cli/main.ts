@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { VigilError } from '../errors.js';
 import { FORMAT_NAMES } from '../events/formats/index.js';
 import { createLogger } from '../logging.js';
+import { VENDOR_FORMATS } from '../simulator/vendor-encode.js';
 import { demo } from './demo.js';
 import { formatReplaySummary, replay } from './replay.js';
 import { runCommand } from './run.js';
@@ -43,9 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'simulator seed', integer, 42)
     .option('--duration <s>', 'stop after this many seconds', positiveInt)
     .option('--events <n>', 'stop after this many events', positiveInt)
+    .option('--port <n>', 'API port (SSF metadata, JWKS, poll, /v1/check) on 127.0.0.1', integer, 8080)
     .action(async (o) => {
       await demo(
-        { out: o.out, rate: o.rate, seed: o.seed, durationS: o.duration, events: o.events },
+        { out: o.out, rate: o.rate, seed: o.seed, durationS: o.duration, events: o.events, port: o.port },
         logger(),
       );
     });
@@ -68,6 +70,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--pipeline <file>', 'take detector, baseline and risk settings from this pipeline')
     .option('--labels <file>', 'attack labels (default: INPUT.labels.ndjson when present)')
     .option('--batch <n>', 'records per micro-batch', positiveInt)
+    .option(
+      '--features-out <file>',
+      'also write feature rows + labels (NDJSON) for bench/iforest.ts --features',
+    )
+    .option(
+      '--features-kind <kind>',
+      'rows for --features-out (auth|service)',
+      format(['auth', 'service']),
+      'auth',
+    )
     .action(async (o) => {
       const result = await replay({
         input: o.input,
@@ -76,8 +88,56 @@ export async function main(argv: string[]): Promise<number> {
         pipeline: o.pipeline,
         labels: o.labels,
         batchSize: o.batch,
+        featuresOut: o.featuresOut,
+        featuresKind: o.featuresKind,
       });
       process.stdout.write(`${formatReplaySummary(result)}\n`);
+    });
+
+  program
+    .command('train')
+    .description(
+      'train models from a file: baselines over the input, then one Isolation Forest per event kind',
+    )
+    .requiredOption('--input <file>', 'NDJSON input')
+    .option('--format <name>', `input format (${FORMAT_NAMES.join('|')})`, format(FORMAT_NAMES), 'canonical')
+    .option(
+      '--model <name>',
+      'model to train (if = Isolation Forest, lstm = sequence model)',
+      format(['if', 'lstm']),
+      'if',
+    )
+    .option('--epochs <n>', 'lstm: maximum training epochs (early stopping may end sooner)', positiveInt)
+    .option('--seed <n>', 'lstm: random seed', integer)
+    .option('--out <dir>', 'model directory (default: models.iforest.directory of --pipeline, or models)')
+    .option('--pipeline <file>', 'take baseline, detector and model settings from this pipeline')
+    .option('--sample <n>', 'training rows kept per event kind', positiveInt, 100_000)
+    .action(async (o) => {
+      if (o.model === 'lstm') {
+        const { formatTrainLstmSummary, trainLstmCommand } = await import('./train-lstm.js');
+        const trained = await trainLstmCommand({
+          input: o.input,
+          format: o.format,
+          out: o.out,
+          pipeline: o.pipeline,
+          training: {
+            ...(o.epochs ? { epochs: o.epochs } : {}),
+            ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          },
+        });
+        process.stdout.write(`${formatTrainLstmSummary(trained)}\n`);
+        return;
+      }
+      const { formatTrainSummary, train } = await import('./train.js');
+      const result = await train({
+        input: o.input,
+        format: o.format,
+        model: o.model,
+        out: o.out,
+        pipeline: o.pipeline,
+        sample: o.sample,
+      });
+      process.stdout.write(`${formatTrainSummary(result)}\n`);
     });
 
   program
@@ -86,7 +146,12 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--out <file>', 'NDJSON output file')
     .option('--events <n>', 'number of events', positiveInt, 100_000)
     .option('--seed <n>', 'random seed', integer, 42)
-    .option('--format <name>', 'canonical|ocsf', format(['canonical', 'ocsf']), 'canonical')
+    .option(
+      '--format <name>',
+      'canonical|ocsf|okta|entra|windows|envoy|mixed (vendor renderings: replay with --format auto)',
+      format(['canonical', 'ocsf', ...VENDOR_FORMATS]),
+      'canonical',
+    )
     .option('--no-attacks', 'normal traffic only')
     .action(async (o) => {
       await simulateCommand({
@@ -104,10 +169,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--events <n>', 'events to replay', positiveInt, 200_000)
     .option('--seed <n>', 'simulator seed', integer, 7)
     .option('--batch <n>', 'records per micro-batch', positiveInt, 4096)
+    .option('--iforest', 'also run the Isolation Forest stage (trained in the stream)')
     .action(async (o) => {
       const { benchPipeline } = await import('../../bench/pipeline.js');
       const result = await benchPipeline(
-        { events: o.events, seed: o.seed, batch: o.batch, format: 'canonical' },
+        { events: o.events, seed: o.seed, batch: o.batch, format: 'canonical', iforest: o.iforest === true },
         (line) => process.stderr.write(`${line}\n`),
       );
       process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,24 +1,48 @@
 /** `vigil run --pipeline F`: run a pipeline until its input ends or a signal stops it. */
+import { tokensFromEnv } from '../api/auth.js';
+import { startTransmitterFor } from '../api/transmitter.js';
+import { applyEnvOverrides } from '../config/env-overrides.js';
 import { loadPipeline, type PipelineConfig } from '../config/pipeline.js';
-import { type RunStats, runPipeline } from '../engine/runner.js';
+import { type RunOptions, type RunStats, runPipeline } from '../engine/runner.js';
 import type { Logger } from '../logging.js';
-import { buildEngine, buildSinks, buildSource } from './components.js';
+import { buildEngine, buildSinks, buildSource, loggingEngineHooks } from './components.js';
 import { LiveSummary } from './live-summary.js';
+import { runKafkaPartitioned } from './production-components.js';
 import { abortOnSignals } from './signals.js';
 
 /** Runs a validated pipeline with a live summary line and graceful shutdown. */
 export async function runLive(config: PipelineConfig, log: Logger, durationS?: number): Promise<RunStats> {
-  const engine = buildEngine(config);
+  const engine = buildEngine(config, undefined, loggingEngineHooks(log));
+  // Shared Signals: push receivers, poll, JWKS and the check endpoint (when configured).
+  const transmitter = await startTransmitterFor(config, log, {
+    store: engine.store,
+    suppressions: engine.suppressions,
+    tokens: tokensFromEnv(process.env),
+  });
+  const sinksWithSignals = () => [...buildSinks(config, log), ...(transmitter ? [transmitter.sink] : [])];
   const controller = abortOnSignals((message) => log.info(message));
   if (durationS) setTimeout(() => controller.abort(), durationS * 1000).unref();
   log.info({ pipeline: config.name, source: config.source.type }, 'pipeline started');
   const summary = new LiveSummary(process.stdout);
-  const stats = await runPipeline(buildSource(config), engine.processor, buildSinks(config), {
+  // Kafka pipelines keep one engine per partition, checkpointed with its offset.
+  const run =
+    config.source.type === 'kafka'
+      ? (o: RunOptions) =>
+          runKafkaPartitioned(
+            config,
+            () => buildEngine(config, undefined, loggingEngineHooks(log)),
+            sinksWithSignals(),
+            log,
+            o,
+          )
+      : (o: RunOptions) => runPipeline(buildSource(config, log), engine.processor, sinksWithSignals(), o);
+  const stats = await run({
     maxBatchRecords: config.batch.max_events,
     maxWaitMs: config.batch.max_wait_ms,
     signal: controller.signal,
     onBatch: (_, s) => summary.update(s),
   });
+  await transmitter?.close();
   summary.update(stats, true);
   summary.end();
   log.info(
@@ -29,5 +53,5 @@ export async function runLive(config: PipelineConfig, log: Logger, durationS?: n
 }
 
 export function runCommand(pipelinePath: string, log: Logger, durationS?: number): Promise<RunStats> {
-  return runLive(loadPipeline(pipelinePath), log, durationS);
+  return runLive(applyEnvOverrides(loadPipeline(pipelinePath), process.env), log, durationS);
 }

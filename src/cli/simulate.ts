@@ -1,12 +1,13 @@
 /** `vigil simulate`: write simulated traffic and its attack labels, with a progress bar. */
 import { SingleBar } from 'cli-progress';
 import { writeSimulation } from '../simulator/index.js';
+import type { VendorFormat } from '../simulator/vendor-encode.js';
 
 export interface SimulateOptions {
   out: string;
   events: number;
   seed: number;
-  format: 'canonical' | 'ocsf';
+  format: 'canonical' | 'ocsf' | VendorFormat;
   attacks: boolean;
 }
 

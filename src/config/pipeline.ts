@@ -14,6 +14,9 @@ import { DEFAULT_BASELINE } from '../baseline/config.js';
 import { DETECTORS } from '../detectors/index.js';
 import { errors } from '../errors.js';
 import { FORMAT_NAMES } from '../events/formats/index.js';
+import { PolicySchema, riskAccumulationProperties } from '../risk/policy-config.js';
+import { ApiSchema, SignalsSchema } from '../signals/config.js';
+import { CheckpointSchema, ClickHouseSinkSchema, KafkaSinkSchema, KafkaSourceSchema } from './production.js';
 
 const formatName = Type.String({
   default: 'canonical',
@@ -29,6 +32,10 @@ const SimulatorSource = Type.Object(
       Type.Integer({ minimum: 1, description: 'stop after this many events (default: run until stopped)' }),
     ),
     rate: Type.Number({ default: 2000, minimum: 1, description: 'events per second the simulator emits' }),
+    users: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'simulated people (default scales with events)' }),
+    ),
+    workloads: Type.Optional(Type.Integer({ minimum: 1, description: 'simulated workloads' })),
   },
   { additionalProperties: false },
 );
@@ -107,6 +114,7 @@ const Risk = Type.Object(
     weights: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), {
       default: { detectors: 1 },
     }),
+    ...riskAccumulationProperties,
   },
   { additionalProperties: false, default: {} },
 );
@@ -128,20 +136,123 @@ const Alerts = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Isolation Forest on baseline-relative features (docs/models.md). */
+const IforestSettings = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false }),
+    train_after: Type.Integer({
+      default: 5000,
+      minimum: 0,
+      description:
+        'mature events per kind (auth, service) before the first model is trained in the stream; 0 = never train',
+    }),
+    retrain_every: Type.Integer({
+      default: 500_000,
+      minimum: 0,
+      description: 'mature events per kind between retrainings on the reservoir; 0 = never retrain',
+    }),
+    reservoir: Type.Integer({
+      default: 20_000,
+      minimum: 16,
+      maximum: 2_000_000,
+      description: 'training rows kept per kind',
+    }),
+    trees: Type.Integer({
+      default: 50,
+      minimum: 1,
+      maximum: 1000,
+      description: 'trees per forest (50: same AUC as 100 on simulator traffic, half the scoring cost)',
+    }),
+    sample_size: Type.Integer({
+      default: 256,
+      minimum: 2,
+      maximum: 65_536,
+      description: 'rows per tree (ψ)',
+    }),
+    seed: Type.Integer({ default: 1 }),
+    directory: Type.String({
+      default: 'models',
+      minLength: 1,
+      description: 'where model versions are saved',
+    }),
+    load_existing: Type.Boolean({
+      default: false,
+      description: 'start with the newest saved model of each kind in `directory`',
+    }),
+    alert_percentile: Type.Number({
+      default: 0.999,
+      minimum: 0,
+      maximum: 1,
+      description: 'calibrated percentile at or above which an iforest_anomaly alert is raised',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** LSTM next-action sequence model, trained offline with `vigil train --model lstm` (docs/lstm.md). */
+const LstmSettings = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false }),
+    directory: Type.String({
+      default: 'models/lstm',
+      minLength: 1,
+      description: 'trained LSTM artefacts (manifest.json, step.onnx, ...)',
+    }),
+    alert_percentile: Type.Number({
+      default: 0.999,
+      minimum: 0,
+      maximum: 1,
+      description:
+        'calibrated surprise percentile at or above which an lstm_sequence_anomaly alert is raised',
+    }),
+    top_k: Type.Integer({
+      default: 3,
+      minimum: 1,
+      maximum: 20,
+      description: 'expected actions named in a finding',
+    }),
+    intra_op_threads: Type.Integer({
+      default: 1,
+      minimum: 1,
+      maximum: 64,
+      description: 'onnxruntime intra-op threads',
+    }),
+    backend: Type.Union([Type.Literal('auto'), Type.Literal('onnxruntime'), Type.Literal('tfjs')], {
+      default: 'auto',
+      description: 'serving step: auto = onnxruntime-node, falling back to TensorFlow.js',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const Models = Type.Object(
+  { iforest: IforestSettings, lstm: LstmSettings },
+  { additionalProperties: false, default: {} },
+);
+
 export const PipelineSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, default: 'pipeline' }),
-    source: Type.Union([SimulatorSource, FileSource]),
+    source: Type.Union([SimulatorSource, FileSource, KafkaSourceSchema]),
+    checkpoints: CheckpointSchema,
     batch: Batch,
     baseline: Baseline,
     detectors: Detectors,
     risk: Risk,
     alerts: Alerts,
+    policy: PolicySchema,
+    signals: SignalsSchema,
+    api: ApiSchema,
+    models: Models,
     sinks: Type.Object(
       {
         scores: Type.Optional(NdjsonSink),
         alerts: Type.Optional(NdjsonSink),
         dead_letter: Type.Optional(NdjsonSink),
+        clickhouse: Type.Optional(ClickHouseSinkSchema),
+        kafka: Type.Optional(KafkaSinkSchema),
+        decisions: Type.Optional(NdjsonSink),
+        signals: Type.Optional(NdjsonSink),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -152,6 +263,8 @@ export const PipelineSchema = Type.Object(
 export type PipelineConfig = Static<typeof PipelineSchema>;
 export type SourceConfig = PipelineConfig['source'];
 export type SinkConfig = Static<typeof NdjsonSink>;
+export type IforestConfig = Static<typeof IforestSettings>;
+export type LstmConfig = Static<typeof LstmSettings>;
 
 const keyPath = (pointer: string) => pointer.replace(/^\//, '').replaceAll('/', '.') || '(root)';
 
@@ -164,11 +277,17 @@ export function parsePipeline(document: unknown): PipelineConfig {
   const source = (withDefaults as { source?: { type?: unknown } }).source;
   if (source && typeof source === 'object') {
     const variant =
-      source.type === 'file' ? FileSource : source.type === 'simulator' ? SimulatorSource : undefined;
+      source.type === 'file'
+        ? FileSource
+        : source.type === 'simulator'
+          ? SimulatorSource
+          : source.type === 'kafka'
+            ? KafkaSourceSchema
+            : undefined;
     if (!variant) {
       throw errors.configInvalid(
         'source.type',
-        `source.type must be "simulator" or "file", got ${JSON.stringify(source.type)}`,
+        `source.type must be "simulator", "file" or "kafka", got ${JSON.stringify(source.type)}`,
       );
     }
     Value.Default(variant, source);

@@ -4,19 +4,24 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import { errors } from '../errors.js';
+import { accountChangeBurst } from './account-change-burst.js';
 import { bruteForce } from './brute-force.js';
 import { bytesOutSpike } from './bytes-out-spike.js';
 import { deniedSpike } from './denied-spike.js';
+import { dormantAccount } from './dormant-account.js';
 import { fanoutSpike } from './fanout-spike.js';
 import { impossibleTravel } from './impossible-travel.js';
 import { lateralMovement } from './lateral-movement.js';
 import { mfaFatigue } from './mfa-fatigue.js';
+import { mfaTampering } from './mfa-tampering.js';
 import { newDeviceLocation } from './new-device-location.js';
+import { newWorkloadCredential } from './new-workload-credential.js';
 import { passwordSpray } from './password-spray.js';
+import { privilegeEscalation } from './privilege-escalation.js';
 import { privilegedRoute } from './privileged-route.js';
 import { rareHour } from './rare-hour.js';
 import { sessionReuse } from './session-reuse.js';
-import type { AuthDetector, DetectorDefinition, ServiceDetector } from './types.js';
+import type { AccountDetector, AuthDetector, DetectorDefinition, ServiceDetector } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: definitions differ only in their params type
 export const DETECTORS: readonly DetectorDefinition<any>[] = [
@@ -28,6 +33,12 @@ export const DETECTORS: readonly DetectorDefinition<any>[] = [
   newDeviceLocation,
   rareHour,
   sessionReuse,
+  dormantAccount,
+  // account changes (account events)
+  privilegeEscalation,
+  mfaTampering,
+  newWorkloadCredential,
+  accountChangeBurst,
   // workloads (service events)
   lateralMovement,
   fanoutSpike,
@@ -56,6 +67,7 @@ export function detectorParams(
 export interface DetectorSet {
   auth: AuthDetector[];
   service: ServiceDetector[];
+  account: AccountDetector[];
 }
 
 /** Instantiates the enabled detectors; `settings[name]` holds parameter overrides. */
@@ -63,10 +75,11 @@ export function createDetectors(
   enabled: readonly string[],
   settings: Record<string, Record<string, unknown>> = {},
 ): DetectorSet {
-  const set: DetectorSet = { auth: [], service: [] };
+  const set: DetectorSet = { auth: [], service: [], account: [] };
   for (const name of enabled) {
     const detector = detectorDefinition(name).create(detectorParams(name, settings[name]));
     if (detector.kind === 'auth') set.auth.push(detector);
+    else if (detector.kind === 'account') set.account.push(detector);
     else set.service.push(detector);
   }
   return set;

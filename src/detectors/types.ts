@@ -6,11 +6,12 @@
  * the engine tracks and learns around them.
  */
 import type { TObject } from '@sinclair/typebox';
+import type { AccountProfile } from '../baseline/account-profile.js';
 import type { AuthProfile } from '../baseline/auth-profile.js';
 import type { IdentityState } from '../baseline/identity-state.js';
 import type { ServiceProfile } from '../baseline/service-profile.js';
 import type { SourceTracker } from '../baseline/source-tracker.js';
-import type { AuthEvent, EventKind, ServiceEvent } from '../events/schema.js';
+import type { AccountEvent, AuthEvent, EventKind, ServiceEvent } from '../events/schema.js';
 
 export interface Finding {
   detector: string;
@@ -52,7 +53,25 @@ export interface ServiceDetector {
   inspect(event: ServiceEvent, context: ServiceContext): Finding | undefined;
 }
 
-export type Detector = AuthDetector | ServiceDetector;
+/**
+ * An account change seen from both sides: the target's state and account
+ * profile, and the actor's (the same objects when an identity changes itself;
+ * undefined when the source names no actor).
+ */
+export interface AccountContext {
+  state: IdentityState;
+  profile: AccountProfile;
+  actorState: IdentityState | undefined;
+  actorProfile: AccountProfile | undefined;
+}
+
+export interface AccountDetector {
+  readonly name: string;
+  readonly kind: 'account';
+  inspect(event: AccountEvent, context: AccountContext): Finding | undefined;
+}
+
+export type Detector = AuthDetector | ServiceDetector | AccountDetector;
 
 /**
  * How a detector is registered: its name, what it looks at, its parameters as a

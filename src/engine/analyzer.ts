@@ -8,17 +8,30 @@
  * Model scorers that work on whole batches (Isolation Forest, LSTM) add their
  * components afterwards; this module stays free of I/O and of batching.
  */
+import { AccountProfile } from '../baseline/account-profile.js';
+import type { IdentityState } from '../baseline/identity-state.js';
 import type { StateStore } from '../baseline/state-store.js';
-import type { AuthDetector, Finding, ServiceDetector } from '../detectors/types.js';
-import type { VigilEvent } from '../events/schema.js';
+import type { AccountDetector, AuthDetector, Finding, ServiceDetector } from '../detectors/types.js';
+import type { AccountEvent, VigilEvent } from '../events/schema.js';
+import type { FeatureBatch } from '../features/feature-batch.js';
 import { type FusionWeights, fuseRisk, noisyOr } from '../risk/fusion.js';
 
 export interface AnalyzerOptions {
   authDetectors: readonly AuthDetector[];
   serviceDetectors: readonly ServiceDetector[];
+  /** Detectors of account changes; none when absent. */
+  accountDetectors?: readonly AccountDetector[];
   /** Events whose detector risk reaches this (0–100) do not teach the baseline. */
   learnBelowRisk: number;
   weights: FusionWeights;
+  /**
+   * Feature stage: when set, each auth and service event's feature row is
+   * written here after detect and before learn (the baseline as it stood
+   * before the event), for batch scorers such as the Isolation Forest.
+   */
+  features?: FeatureBatch;
+  /** Analyst feedback: drops findings of patterns marked false positive (src/risk/policy-suppressions.ts). */
+  findingFilter?: { filter(event: VigilEvent, findings: Finding[]): Finding[] };
 }
 
 export interface Analysis {
@@ -43,17 +56,32 @@ export class Analyzer {
   ) {}
 
   analyze(event: VigilEvent): Analysis {
-    const findings = event.kind === 'auth' ? this.analyzeAuth(event) : this.analyzeService(event);
+    let findings =
+      event.kind === 'auth'
+        ? this.analyzeAuth(event)
+        : event.kind === 'service'
+          ? this.analyzeService(event)
+          : this.analyzeAccount(event);
+    if (this.options.findingFilter) findings = this.options.findingFilter.filter(event, findings);
     const components = { detectors: findings.length === 0 ? 0 : detectorComponent(findings) };
     const risk = fuseRisk(components, this.options.weights);
     const learned = risk < this.options.learnBelowRisk;
     if (learned) this.learn(event);
+    // Remembered for account detectors: a privilege or MFA change right after a risky event weighs more.
+    if (
+      !learned ||
+      (event.kind === 'auth' && (event.provider_risk === 'high' || event.provider_risk === 'medium'))
+    ) {
+      const state = this.store.get(event.identity);
+      if (state && event.time > state.lastRiskyAt) state.lastRiskyAt = event.time;
+    }
     return { findings, risk, components, learned };
   }
 
   private analyzeAuth(event: Extract<VigilEvent, { kind: 'auth' }>): Finding[] {
     const state = this.store.obtain(event.identity, event.identity_type);
     const profile = this.store.authProfile(state);
+    state.previousSeen = state.lastSeen;
     profile.track(event);
     if (event.outcome === 'failure' && event.src_ip && event.action === 'sign_in') {
       this.store.sources.recordFailure(event.src_ip, event.identity, event.time);
@@ -64,6 +92,7 @@ export class Analyzer {
       const finding = detector.inspect(event, context);
       if (finding) findings = findings === NO_FINDINGS ? [finding] : [...findings, finding];
     }
+    this.options.features?.recordAuth(event, profile);
     return findings;
   }
 
@@ -77,12 +106,39 @@ export class Analyzer {
       const finding = detector.inspect(event, context);
       if (finding) findings = findings === NO_FINDINGS ? [finding] : [...findings, finding];
     }
+    this.options.features?.recordService(event, profile);
+    return findings;
+  }
+
+  private analyzeAccount(event: AccountEvent): Finding[] {
+    const state = this.store.obtain(event.identity, event.identity_type);
+    const profile = accountProfile(state);
+    state.previousSeen = state.lastSeen;
+    profile.trackReceived(event);
+    let actorState: IdentityState | undefined;
+    if (event.actor !== undefined) {
+      actorState =
+        event.actor === event.identity ? state : this.store.obtain(event.actor, event.actor_type ?? 'user');
+      accountProfile(actorState).trackMade(event);
+    }
+    const context = { state, profile, actorState, actorProfile: actorState?.account };
+    let findings = NO_FINDINGS;
+    for (const detector of this.options.accountDetectors ?? []) {
+      const finding = detector.inspect(event, context);
+      if (finding) findings = findings === NO_FINDINGS ? [finding] : [...findings, finding];
+    }
     return findings;
   }
 
   private learn(event: VigilEvent): void {
     const state = this.store.get(event.identity)!;
     if (event.kind === 'auth') state.auth!.learn(event);
-    else state.service!.learn(event);
+    else if (event.kind === 'service') state.service!.learn(event);
+    else if (event.actor !== undefined) this.store.get(event.actor)?.account?.learnMade(event);
   }
+}
+
+function accountProfile(state: IdentityState): AccountProfile {
+  state.account ??= new AccountProfile();
+  return state.account;
 }

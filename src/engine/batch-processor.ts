@@ -5,11 +5,12 @@
  * final risk and raise alerts. Pure computation: no I/O, never throws on
  * input, and every record ends up either scored or dead-lettered.
  */
-import { decodeMapped, decodeRecord } from '../events/decode.js';
+import { decodeMapped, decodeMappedAll, decodeRecord, decodeRecordAll } from '../events/decode.js';
 import type { InputFormat } from '../events/formats/types.js';
 import { LIMITS, type VigilEvent } from '../events/schema.js';
 import type { Checked } from '../events/validate.js';
 import { type AlertSettings, raiseAlerts } from '../risk/alerts.js';
+import type { ResponseStage } from '../risk/decisions.js';
 import { type FusionWeights, fuseRisk } from '../risk/fusion.js';
 import type { Analysis, Analyzer } from './analyzer.js';
 import type { BatchOutput, DeadLetterRecord, RawRecord, ScoreRecord } from './types.js';
@@ -18,6 +19,14 @@ import type { BatchOutput, DeadLetterRecord, RawRecord, ScoreRecord } from './ty
 export interface BatchScorer {
   readonly name: string;
   score(events: readonly VigilEvent[], analyses: readonly Analysis[]): void;
+  /**
+   * Deterministic runs (replay) only: awaited before each batch, so work the
+   * scorer started in the background (e.g. training a model in a worker) lands
+   * at the same batch on every run.
+   */
+  beforeBatch?(): Promise<void>;
+  /** Awaited once when the run ends: finish background work (training, saving a model). */
+  close?(): Promise<void>;
 }
 
 export interface BatchProcessorOptions {
@@ -25,6 +34,8 @@ export interface BatchProcessorOptions {
   alerts: AlertSettings;
   weights: FusionWeights;
   batchScorers?: readonly BatchScorer[];
+  /** Risk accumulation and response policy (src/risk/decisions.ts), run for every event after alerts. */
+  response?: ResponseStage;
   /** Wall clock for the future-skew check. */
   now?: () => number;
 }
@@ -46,10 +57,19 @@ export class BatchProcessor {
     const nowMs = this.now();
     const events: VigilEvent[] = [];
     for (const record of records) {
+      if (this.options.format.split) {
+        // A container record (e.g. Azure Monitor's {"records":[...]}) yields one score or dead letter per member.
+        for (const decoded of this.decodeAll(record, nowMs)) {
+          if (decoded.ok) events.push(decoded.value);
+          else output.deadLetters.push(deadLetter(record, decoded));
+        }
+        continue;
+      }
       const decoded = this.decode(record, nowMs);
       if (decoded.ok) events.push(decoded.value);
       else output.deadLetters.push(deadLetter(record, decoded));
     }
+    this.analyzer.options.features?.startBatch(events.length);
     const analyses = events.map((event) => this.analyzer.analyze(event));
     if (this.batchScorers.length > 0) {
       for (const scorer of this.batchScorers) scorer.score(events, analyses);
@@ -59,10 +79,26 @@ export class BatchProcessor {
     return output;
   }
 
+  /** Lets batch scorers finish background work before the next batch (deterministic runs). */
+  async beforeBatch(): Promise<void> {
+    for (const scorer of this.batchScorers) await scorer.beforeBatch?.();
+  }
+
+  /** Lets batch scorers finish background work when the run ends. */
+  async close(): Promise<void> {
+    for (const scorer of this.batchScorers) await scorer.close?.();
+  }
+
   private decode(record: RawRecord, nowMs: number): Checked<VigilEvent> {
     return typeof record.value === 'string'
       ? decodeRecord(record.value, this.options.format, nowMs)
       : decodeMapped(record.value, this.options.format, nowMs);
+  }
+
+  private decodeAll(record: RawRecord, nowMs: number): Checked<VigilEvent>[] {
+    return typeof record.value === 'string'
+      ? decodeRecordAll(record.value, this.options.format, nowMs)
+      : decodeMappedAll(record.value, this.options.format, nowMs);
   }
 
   private emit(event: VigilEvent, analysis: Analysis, output: BatchOutput): void {
@@ -89,6 +125,7 @@ export class BatchProcessor {
       );
     }
     output.scores.push(score);
+    this.options.response?.respond(event, analysis, this.analyzer.store.get(event.identity)!, output);
   }
 }
 

@@ -29,6 +29,11 @@ export interface RunOptions {
   onBatch?: (output: BatchOutput, stats: RunStats) => void;
   /** Keep per-batch timings (for benchmarks); off by default to bound memory. */
   keepBatchTimings?: boolean;
+  /**
+   * Replay: before each batch, wait for background work of batch scorers
+   * (model training) so the same input always gives byte-identical outputs.
+   */
+  deterministic?: boolean;
 }
 
 export function emptyStats(): RunStats {
@@ -58,6 +63,7 @@ export async function runPipeline(
       const batch = await source.next(options.maxBatchRecords, options.maxWaitMs, signal);
       if (batch === null) break;
       if (batch.records.length === 0) continue;
+      if (options.deterministic) await processor.beforeBatch();
       const started = performance.now();
       const output = processor.process(batch.records);
       const took = performance.now() - started;
@@ -68,6 +74,7 @@ export async function runPipeline(
       options.onBatch?.(output, stats);
     }
   } finally {
+    await processor.close();
     stats.elapsedMs = Date.now() - stats.startedAt;
     for (const sink of sinks) await sink.close();
     await source.close();

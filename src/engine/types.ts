@@ -3,7 +3,8 @@
  * Adapters (files, the simulator, Kafka, ClickHouse, HTTP) implement Source
  * and Sink; the engine knows nothing else about them.
  */
-import type { IdentityType } from '../events/schema.js';
+import type { IdentityType, VigilEvent } from '../events/schema.js';
+import type { DecisionRecord, SignalRecord } from '../risk/decisions.js';
 
 /** Where a raw record came from, for dead letters and checkpoints. */
 export interface RecordOrigin {
@@ -36,7 +37,7 @@ export interface Source {
 export interface ScoreRecord {
   event_id: string;
   time: number;
-  kind: 'auth' | 'service';
+  kind: 'auth' | 'service' | 'account';
   identity: string;
   risk: number;
   components: Record<string, number>;
@@ -55,6 +56,12 @@ export interface AlertRecord {
   summary: string;
   evidence: Record<string, unknown>;
   event_ids: string[];
+  /**
+   * What analyst feedback needs (added by the response stage): the pattern
+   * attribute a false positive suppresses, and the deciding event, which then
+   * teaches the baseline.
+   */
+  feedback?: { attribute: string; event: VigilEvent };
 }
 
 export interface DeadLetterRecord {
@@ -71,6 +78,10 @@ export interface BatchOutput {
   scores: ScoreRecord[];
   alerts: AlertRecord[];
   deadLetters: DeadLetterRecord[];
+  /** Response-policy decisions (present when the pipeline has a response stage). */
+  decisions?: DecisionRecord[];
+  /** Shared Signals SETs (unsigned payloads) built from decisions and risk-level changes. */
+  signals?: SignalRecord[];
 }
 
 export interface Sink {

@@ -28,6 +28,10 @@ export interface ScenarioDetection {
   rate: number;
   /** Alert kinds that caught incidents of this scenario. */
   by: Record<string, number>;
+  /** ROC AUC of per-event risk: this scenario's events against all normal events. */
+  riskAuc?: number;
+  /** The same for each model component present (e.g. `iforest`). */
+  componentAuc?: Record<string, number>;
 }
 
 export interface DetectionReport {
@@ -42,6 +46,11 @@ export interface DetectionReport {
   falseAlertsPer1k: number;
   /** ROC AUC of per-event risk against attack labels (NaN without both classes). */
   riskAuc: number;
+  /**
+   * ROC AUC of each model component alone (e.g. `iforest`), over the events
+   * that carry it; the `detectors` component is left out (risk covers it).
+   */
+  componentAuc?: Record<string, number>;
 }
 
 /**
@@ -78,12 +87,54 @@ export class DetectionTally {
   private falseAlerts = 0;
   private risks: number[] = [];
   private positives: number[] = [];
+  /** Scenario of each scored event ('' = normal), for per-scenario AUC. */
+  private scenarioOf: string[] = [];
+  /** Per model component: its value per scored event (NaN where the event lacks it). */
+  private components = new Map<string, number[]>();
 
   constructor(private readonly labels: Map<string, EventLabel>) {}
 
-  addScore(eventId: string, risk: number): void {
+  addScore(eventId: string, risk: number, components?: Readonly<Record<string, number>>): void {
+    const index = this.risks.length;
     this.risks.push(risk);
-    this.positives.push(this.labels.has(eventId) ? 1 : 0);
+    const label = this.labels.get(eventId);
+    this.positives.push(label ? 1 : 0);
+    this.scenarioOf.push(label?.scenario ?? '');
+    if (!components) return;
+    for (const name in components) {
+      if (name === 'detectors') continue;
+      let values = this.components.get(name);
+      if (!values) {
+        values = new Array<number>(index).fill(Number.NaN);
+        this.components.set(name, values);
+      }
+      values[index] = components[name];
+    }
+  }
+
+  /** ROC AUC of `values` over events selected by `keep` (events lacking the value are left out). */
+  private aucWhere(values: readonly number[], keep: (i: number) => boolean): number {
+    const scores: number[] = [];
+    const positive: number[] = [];
+    for (let i = 0; i < this.risks.length; i++) {
+      const value = values[i];
+      if (value === undefined || Number.isNaN(value) || !keep(i)) continue;
+      scores.push(value);
+      positive.push(this.positives[i]);
+    }
+    return rocAuc(scores, positive);
+  }
+
+  private scenarioAucs(scenario: string): Pick<ScenarioDetection, 'riskAuc' | 'componentAuc'> {
+    const keep = (i: number) => this.scenarioOf[i] === '' || this.scenarioOf[i] === scenario;
+    const out: Pick<ScenarioDetection, 'riskAuc' | 'componentAuc'> = {
+      riskAuc: this.aucWhere(this.risks, keep),
+    };
+    if (this.components.size > 0) {
+      out.componentAuc = {};
+      for (const [name, values] of this.components) out.componentAuc[name] = this.aucWhere(values, keep);
+    }
+    return out;
   }
 
   addAlert(kind: string, eventIds: readonly string[]): void {
@@ -117,12 +168,19 @@ export class DetectionTally {
         for (const kind of kinds) row.by[kind] = (row.by[kind] ?? 0) + 1;
       }
       row.rate = row.incidents === 0 ? 0 : row.detected / row.incidents;
+      Object.assign(row, this.scenarioAucs(scenario));
       scenarios[scenario] = row;
       incidents += row.incidents;
       detected += row.detected;
     }
     const normalEvents = this.positives.length - this.positives.reduce((a, b) => a + b, 0);
+    let componentAuc: Record<string, number> | undefined;
+    for (const [name, values] of this.components) {
+      componentAuc ??= {};
+      componentAuc[name] = this.aucWhere(values, () => true);
+    }
     return {
+      ...(componentAuc ? { componentAuc } : {}),
       scenarios,
       incidents,
       detectedIncidents: detected,

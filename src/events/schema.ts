@@ -106,6 +106,11 @@ export const AuthEvent = Type.Object(
     application: Type.Optional(Type.String({ maxLength: 256 })),
     session_id: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),
     token_id: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),
+    provider_risk: Type.Optional(
+      Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')], {
+        description: "the identity provider's own risk verdict, e.g. Entra riskLevelDuringSignIn",
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'vigil:auth-event' },
 );
@@ -137,6 +142,58 @@ export const ServiceEvent = Type.Object(
 );
 export type ServiceEvent = Static<typeof ServiceEvent>;
 
-export type VigilEvent = AuthEvent | ServiceEvent;
+export const AccountChange = Type.Union(
+  [
+    Type.Literal('created'),
+    Type.Literal('enabled'),
+    Type.Literal('disabled'),
+    Type.Literal('deleted'),
+    Type.Literal('password_changed'),
+    Type.Literal('password_reset'),
+    Type.Literal('mfa_enrolled'),
+    Type.Literal('mfa_reset'),
+    Type.Literal('mfa_removed'),
+    Type.Literal('group_added'),
+    Type.Literal('group_removed'),
+    Type.Literal('role_added'),
+    Type.Literal('role_removed'),
+    Type.Literal('credential_added'),
+    Type.Literal('consent_granted'),
+  ],
+  { description: 'what changed on the target account' },
+);
+export type AccountChange = Static<typeof AccountChange>;
+export const ACCOUNT_CHANGES = AccountChange.anyOf.map((literal) => literal.const) as AccountChange[];
+
+/** A change to an account (directory audit, Okta lifecycle, Windows 4720/4728/...). */
+export const AccountEvent = Type.Object(
+  {
+    kind: Type.Literal('account'),
+    id: Id,
+    time: EpochMs,
+    identity: Type.String({
+      minLength: 1,
+      maxLength: LIMITS.idLength,
+      description: 'the target account whose state changed',
+    }),
+    identity_type: IdentityType,
+    change: AccountChange,
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: LIMITS.idLength, description: 'who made the change' }),
+    ),
+    actor_type: Type.Optional(IdentityType),
+    outcome: Type.Optional(Outcome),
+    reason: Type.Optional(Text),
+    group: Type.Optional(Type.String({ maxLength: 256 })),
+    role: Type.Optional(Type.String({ maxLength: 256 })),
+    mfa_factor: Type.Optional(Type.String({ maxLength: 64 })),
+    src_ip: Type.Optional(Type.String({ maxLength: 64 })),
+    application: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false, $id: 'vigil:account-event' },
+);
+export type AccountEvent = Static<typeof AccountEvent>;
+
+export type VigilEvent = AuthEvent | ServiceEvent | AccountEvent;
 export type EventKind = VigilEvent['kind'];
-export const EVENT_KINDS: readonly EventKind[] = ['auth', 'service'];
+export const EVENT_KINDS: readonly EventKind[] = ['auth', 'service', 'account'];

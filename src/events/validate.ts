@@ -4,7 +4,7 @@
  * first problem as a field-level reason; never throws on any input.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { AuthEvent, LIMITS, ServiceEvent, type VigilEvent } from './schema.js';
+import { AccountEvent, AuthEvent, LIMITS, ServiceEvent, type VigilEvent } from './schema.js';
 
 export interface Rejection {
   ok: false;
@@ -29,6 +29,7 @@ export const reject = (code: string, field: string, message: string): Rejection 
 
 const authCheck = TypeCompiler.Compile(AuthEvent);
 const serviceCheck = TypeCompiler.Compile(ServiceEvent);
+const accountCheck = TypeCompiler.Compile(AccountEvent);
 
 export interface ValidationOptions {
   /** Wall-clock "now" used for the future-skew check; injected so replays stay deterministic in tests. */
@@ -40,9 +41,20 @@ export function validateEvent(candidate: unknown, options: ValidationOptions): C
     return reject('schema', '/', 'event must be a JSON object');
   }
   const kind = (candidate as { kind?: unknown }).kind;
-  const check = kind === 'auth' ? authCheck : kind === 'service' ? serviceCheck : undefined;
+  const check =
+    kind === 'auth'
+      ? authCheck
+      : kind === 'service'
+        ? serviceCheck
+        : kind === 'account'
+          ? accountCheck
+          : undefined;
   if (!check)
-    return reject('schema', '/kind', `kind must be "auth" or "service", got ${JSON.stringify(kind)}`);
+    return reject(
+      'schema',
+      '/kind',
+      `kind must be "auth", "service" or "account", got ${JSON.stringify(kind)}`,
+    );
   if (!check.Check(candidate)) {
     const first = check.Errors(candidate).First();
     return reject(

@@ -73,7 +73,7 @@ export class HistoryBook {
       history.lastDay = day;
     }
     if (event.kind === 'auth') this.recordAuth(history, event);
-    else recordService(history, event);
+    else if (event.kind === 'service') recordService(history, event);
   }
 
   private recordAuth(history: IdentityHistory, event: AuthEvent): void {

@@ -18,6 +18,11 @@ export const SCENARIOS = [
   'exfiltration',
   'probing',
   'privileged_route',
+  'privilege_escalation',
+  'mfa_tampering',
+  'new_workload_credential',
+  'dormant_account',
+  'account_change_burst',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];

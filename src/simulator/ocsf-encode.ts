@@ -6,7 +6,7 @@
  * (geo accuracy, device trust type and EDR, mfa_result, identity type) go
  * under the record's `unmapped`. Absent canonical fields are left out, never invented.
  */
-import type { AuthEvent, ServiceEvent, VigilEvent } from '../events/schema.js';
+import type { AccountEvent, AuthEvent, ServiceEvent, VigilEvent } from '../events/schema.js';
 
 const OCSF_VERSION = '1.1.0';
 const OTHER_ACTIVITY = 99;
@@ -36,6 +36,7 @@ const USER_TYPE_ID = { user: 1, service_account: 3, workload: 3 } as const;
 const USER_TYPE_NAME = { user: 'User', service_account: 'System', workload: 'System' } as const;
 
 export function toOcsf(event: VigilEvent): Record<string, unknown> {
+  if (event.kind === 'account') return accountChangeRecord(event);
   return event.kind === 'auth' ? authenticationRecord(event) : httpActivityRecord(event);
 }
 
@@ -119,6 +120,50 @@ function deviceRecord(device: NonNullable<AuthEvent['device']>): Record<string, 
   if (device.managed !== undefined) record.is_managed = device.managed;
   if (device.compliant !== undefined) record.is_compliant = device.compliant;
   if (device.os !== undefined) record.os = { name: device.os };
+  return record;
+}
+
+const ACCOUNT_ACTIVITY: Partial<Record<AccountEvent['change'], number>> = {
+  created: 1,
+  enabled: 2,
+  password_changed: 3,
+  password_reset: 4,
+  disabled: 5,
+  deleted: 6,
+  role_added: 7,
+  role_removed: 8,
+  mfa_enrolled: 10,
+  mfa_removed: 11,
+};
+
+/** Account changes as Account Change (3001), group membership as Group Management (3006). */
+function accountChangeRecord(event: AccountEvent): Record<string, unknown> {
+  const group = event.change === 'group_added' || event.change === 'group_removed';
+  const activityId = group
+    ? event.change === 'group_added'
+      ? 3
+      : 4
+    : (ACCOUNT_ACTIVITY[event.change] ?? OTHER_ACTIVITY);
+  const record = common(event, 3, group ? 3006 : 3001, activityId);
+  if (activityId === OTHER_ACTIVITY) record.activity_name = event.change;
+  record.user = {
+    name: event.identity,
+    type_id: USER_TYPE_ID[event.identity_type],
+    type: USER_TYPE_NAME[event.identity_type],
+  };
+  if (event.actor !== undefined) {
+    const type = event.actor_type ?? 'user';
+    record.actor = { user: { name: event.actor, type_id: USER_TYPE_ID[type], type: USER_TYPE_NAME[type] } };
+  }
+  record.status_id = event.outcome === 'failure' ? 2 : 1;
+  if (event.reason !== undefined) record.status_detail = event.reason;
+  if (group && event.group !== undefined) record.group = { name: event.group };
+  if (event.role !== undefined) record.policy = { name: event.role };
+  if (event.src_ip !== undefined) record.src_endpoint = { ip: event.src_ip };
+  const unmapped: Record<string, unknown> = { identity_type: event.identity_type };
+  if (event.mfa_factor !== undefined) unmapped.mfa_factor = event.mfa_factor;
+  if (event.application !== undefined) unmapped.application = event.application;
+  record.unmapped = unmapped;
   return record;
 }
 

@@ -12,6 +12,7 @@
  * ordinary traffic is the same with attacks on or off.
  */
 import type { VigilEvent } from '../events/schema.js';
+import { type AccountActivityContext, planAccountChanges } from './account-activity.js';
 import { EventQueue } from './event-queue.js';
 import { HistoryBook } from './history.js';
 import { IncidentPlan } from './incident-plan.js';
@@ -47,6 +48,12 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
     serviceEventsPerDay: resolved.eventsPerDay * (1 - AUTH_SHARE),
     endUsers: world.users,
   };
+  const accountContext: AccountActivityContext = {
+    rng: new Random(streamSeed(resolved.seed, 'account-changes')),
+    ids: new Random(streamSeed(resolved.seed, 'account-change-ids')),
+    queue,
+    world,
+  };
   const attacks = resolved.attacks ? new AttackInjector(resolved, world, history, queue) : undefined;
 
   /** Planned sessions not yet turned into events, latest first. */
@@ -56,8 +63,16 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
     const hourEnd = hourStart + HOUR_MS;
     if (hourStart % DAY_MS === 0) {
       for (const user of world.users) {
-        planUserDay(userContext, user, Math.ceil((hourStart + user.utcOffsetMs) / DAY_MS), sessions);
+        // Leavers are still planned (same random draws for everyone else), their sessions dropped.
+        const retired = world.retiredUsers.has(user.identity) && hourStart >= world.retireAt;
+        planUserDay(
+          userContext,
+          user,
+          Math.ceil((hourStart + user.utcOffsetMs) / DAY_MS),
+          retired ? [] : sessions,
+        );
       }
+      planAccountChanges(accountContext, hourStart);
       sessions.sort((a, b) => b.start - a.start);
     }
     while (sessions.length > 0 && sessions.at(-1)!.start < hourEnd + SESSION_LEAD_MS)

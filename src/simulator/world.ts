@@ -16,7 +16,17 @@ export interface World {
   vpnPlaces: Place[];
   /** Home-zone UTC offset of every human user. */
   utcOffsets: Map<string, number>;
+  /** Leavers: users whose activity stops at `retireAt` (targets of the dormant-account scenario). */
+  retiredUsers: ReadonlySet<string>;
+  retireAt: number;
+  /** Users who administer accounts (ordinary group changes, password resets). */
+  admins: User[];
 }
+
+/** Every RETIRED_EVERY-th user stops working RETIRE_AFTER_DAYS into the simulation. */
+const RETIRED_EVERY = 12;
+const RETIRE_AFTER_DAYS = 3;
+const ADMIN_COUNT = 2;
 
 /** Share of auth events that belongs to service accounts. */
 export const SERVICE_ACCOUNT_AUTH_SHARE = 0.08;
@@ -32,5 +42,10 @@ export function createWorld(options: ResolvedOptions): World {
   const graph = createServiceGraph(rng, options.workloads);
   const vpnPlaces = corporateVpnPlaces(rng);
   const utcOffsets = new Map(users.map((user) => [user.identity, user.utcOffsetMs]));
-  return { users, serviceAccounts, graph, vpnPlaces, utcOffsets };
+  // Chosen by position, not by the random stream, so the rest of the world stays as it was.
+  const retired = users.filter((_, i) => i % RETIRED_EVERY === RETIRED_EVERY - 1);
+  const retiredUsers = new Set(retired.map((user) => user.identity));
+  const admins = users.filter((user) => !retiredUsers.has(user.identity)).slice(0, ADMIN_COUNT);
+  const retireAt = options.startTime + RETIRE_AFTER_DAYS * 86_400_000;
+  return { users, serviceAccounts, graph, vpnPlaces, utcOffsets, retiredUsers, retireAt, admins };
 }

@@ -9,10 +9,12 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { toOcsf } from './ocsf-encode.js';
 import type { SimulationOptions } from './options.js';
 import { simulate } from './simulate.js';
+import { VENDOR_FORMATS, type VendorFormat, type VendorRecord, vendorEncoder } from './vendor-encode.js';
 
 export interface WriteSimulationOptions extends SimulationOptions {
   out: string;
-  format: 'canonical' | 'ocsf';
+  /** canonical, ocsf, or a vendor rendering (okta, entra, windows, envoy, mixed: replay with --format auto). */
+  format: 'canonical' | 'ocsf' | VendorFormat;
   /** Called every 10,000 events and once at the end, with the number written so far. */
   onProgress?: (done: number) => void;
 }
@@ -78,14 +80,18 @@ export async function writeSimulation(options: WriteSimulationOptions): Promise<
   let written = 0;
   let attackEvents = 0;
   try {
+    const vendor = (VENDOR_FORMATS as readonly string[]).includes(options.format)
+      ? vendorEncoder(options.format as VendorFormat, options.seed)
+      : undefined;
     for (const { event, label } of simulate(options)) {
-      if (events.append(JSON.stringify(options.format === 'ocsf' ? toOcsf(event) : event)))
-        await events.flush();
+      const rendered: VendorRecord | undefined = vendor?.(event);
+      const line = rendered ? rendered.record : options.format === 'ocsf' ? toOcsf(event) : event;
+      if (events.append(JSON.stringify(line))) await events.flush();
       if (label) {
         attackEvents++;
         incidents.add(label.incident);
         const line = JSON.stringify({
-          event_id: event.id,
+          event_id: rendered?.id ?? event.id,
           scenario: label.scenario,
           incident: label.incident,
         });

@@ -8,7 +8,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BatchOutput, Sink } from '../engine/types.js';
 
-export type OutputStream = 'scores' | 'alerts' | 'deadLetters';
+export type OutputStream = 'scores' | 'alerts' | 'deadLetters' | 'decisions' | 'signals';
 
 export interface NdjsonSinkOptions {
   path: string;
@@ -28,7 +28,7 @@ export class NdjsonSink implements Sink {
   }
 
   async write(output: BatchOutput): Promise<void> {
-    const records = output[this.options.stream] as readonly object[];
+    const records = (output[this.options.stream] ?? []) as readonly object[];
     if (records.length === 0) return;
     let text = '';
     for (const record of records) text += `${JSON.stringify(record)}\n`;

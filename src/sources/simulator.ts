@@ -13,6 +13,8 @@ export interface SimulatorSourceOptions {
   events?: number;
   /** Events per second of wall clock. */
   rate: number;
+  users?: number;
+  workloads?: number;
 }
 
 export class SimulatorSource implements Source {
@@ -23,7 +25,12 @@ export class SimulatorSource implements Source {
   private done = false;
 
   constructor(private readonly options: SimulatorSourceOptions) {
-    this.generator = simulate({ seed: options.seed, events: options.events ?? Number.POSITIVE_INFINITY });
+    this.generator = simulate({
+      seed: options.seed,
+      events: options.events ?? Number.POSITIVE_INFINITY,
+      users: options.users,
+      workloads: options.workloads,
+    });
   }
 
   async next(maxRecords: number, maxWaitMs: number, signal: AbortSignal): Promise<SourceBatch | null> {

@@ -18,6 +18,7 @@ export function analyzerWith(
   return new Analyzer(new StateStore(DEFAULT_BASELINE), {
     authDetectors: set.auth,
     serviceDetectors: set.service,
+    accountDetectors: set.account,
     learnBelowRisk: 50,
     weights: DEFAULT_WEIGHTS,
   });

@@ -3,7 +3,7 @@
  * person signing in from home and a workload calling a known service, with
  * any field overridable.
  */
-import type { AuthEvent, ServiceEvent } from '../../src/events/schema.js';
+import type { AccountEvent, AuthEvent, ServiceEvent } from '../../src/events/schema.js';
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}-${(++counter).toString(16).padStart(6, '0')}`;
@@ -126,4 +126,22 @@ export function mfaEvent(
     session_id: undefined,
     ...overrides,
   });
+}
+
+/** An account change: by default an admin adding alice to an ordinary group. */
+export function accountEvent(overrides: Partial<AccountEvent> = {}): AccountEvent {
+  return {
+    kind: 'account',
+    id: nextId('c'),
+    time: T0 + 15 * DAY + 10 * HOUR,
+    identity: 'alice@example.com',
+    identity_type: 'user',
+    change: 'group_added',
+    actor: 'admin@example.com',
+    actor_type: 'user',
+    outcome: 'success',
+    group: 'Finance',
+    src_ip: '198.51.100.20',
+    ...overrides,
+  };
 }

@@ -4,7 +4,7 @@
  * auth and service events. Field names follow the OCSF 1.x schema
  * (schema.ocsf.io); the mapping is documented in docs/formats.md.
  */
-import type { AuthAction, MfaResult } from '../schema.js';
+import { ACCOUNT_CHANGES, type AccountChange, type AuthAction, type MfaResult } from '../schema.js';
 import { reject } from '../validate.js';
 import type { InputFormat } from './types.js';
 
@@ -160,6 +160,64 @@ function mapHttpActivity(record: Json) {
   };
 }
 
+/** OCSF Account Change (3001) activity_id → change; Group Management (3006) 3/4 add/remove user. */
+const ACCOUNT_ACTIVITIES: Record<number, AccountChange> = {
+  1: 'created',
+  2: 'enabled',
+  3: 'password_changed',
+  4: 'password_reset',
+  5: 'disabled',
+  6: 'deleted',
+  7: 'role_added',
+  8: 'role_removed',
+  10: 'mfa_enrolled',
+  11: 'mfa_removed',
+};
+
+function accountChange(record: Json): AccountChange | undefined {
+  if (record.class_uid === 3006) {
+    return record.activity_id === 3 ? 'group_added' : record.activity_id === 4 ? 'group_removed' : undefined;
+  }
+  const known = typeof record.activity_id === 'number' ? ACCOUNT_ACTIVITIES[record.activity_id] : undefined;
+  if (known) return known;
+  const named = asString(record.activity_name)?.toLowerCase();
+  return named && (ACCOUNT_CHANGES as string[]).includes(named) ? (named as AccountChange) : undefined;
+}
+
+function mapAccountChange(record: Json) {
+  const change = accountChange(record);
+  if (!change) {
+    return reject(
+      'unsupported_event_type',
+      '/activity_id',
+      `OCSF activity ${JSON.stringify(record.activity_id)} of class ${record.class_uid} is not mapped`,
+    );
+  }
+  const user = asObject(record.user);
+  const actorUser = asObject(asObject(record.actor)?.user);
+  const statusId = record.status_id;
+  const unmapped = asObject(record.unmapped);
+  return {
+    ok: true as const,
+    value: compact({
+      kind: 'account',
+      ...commonFields(record),
+      identity: asString(user?.name) ?? asString(user?.uid),
+      identity_type: user?.type_id === 3 ? 'service_account' : 'user',
+      change,
+      actor: asString(actorUser?.name) ?? asString(actorUser?.uid),
+      actor_type: actorUser ? (actorUser.type_id === 3 ? 'service_account' : 'user') : undefined,
+      outcome: statusId === 2 ? 'failure' : 'success',
+      reason: asString(record.status_detail),
+      group: asString(asObject(record.group)?.name) ?? asString(unmapped?.group),
+      role: asString(asObject(record.policy)?.name) ?? asString(unmapped?.role),
+      mfa_factor: factorName(asString(unmapped?.mfa_factor)),
+      src_ip: asString(asObject(record.src_endpoint)?.ip),
+      application: asString(unmapped?.application),
+    }),
+  };
+}
+
 export const ocsfFormat: InputFormat = {
   name: 'ocsf',
   map(record) {
@@ -170,11 +228,14 @@ export const ocsfFormat: InputFormat = {
         return mapAuthentication(object);
       case 4002:
         return mapHttpActivity(object);
+      case 3001:
+      case 3006:
+        return mapAccountChange(object);
       default:
         return reject(
           'unsupported_class',
           '/class_uid',
-          `OCSF class_uid ${JSON.stringify(object.class_uid)} is not supported (expected 3002 or 4002)`,
+          `OCSF class_uid ${JSON.stringify(object.class_uid)} is not supported (expected 3001, 3002, 3006 or 4002)`,
         );
     }
   },

@@ -2,7 +2,12 @@
  * Registry of attack scenarios, in the order of `SCENARIOS`.
  */
 import type { ScenarioName } from '../labels.js';
+import { accountChangeBurst } from './account-change-burst.js';
+import { dormantAccount } from './account-dormant.js';
+import { mfaTampering } from './account-mfa-tampering.js';
+import { privilegeEscalation } from './account-privilege-escalation.js';
 import { accountTakeover } from './account-takeover.js';
+import { newWorkloadCredential } from './account-workload-credential.js';
 import { bruteForce } from './brute-force.js';
 import { exfiltration } from './exfiltration.js';
 import { fanout } from './fanout.js';
@@ -31,6 +36,11 @@ export const SCENARIO_REGISTRY: Readonly<Record<ScenarioName, Scenario>> = {
   exfiltration,
   probing,
   privileged_route: privilegedRoute,
+  privilege_escalation: privilegeEscalation,
+  mfa_tampering: mfaTampering,
+  new_workload_credential: newWorkloadCredential,
+  dormant_account: dormantAccount,
+  account_change_burst: accountChangeBurst,
 };
 
 export type { Scenario, ScenarioContext } from './scenario.js';

@@ -9,12 +9,18 @@ import { MINUTE_MS } from '../options.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
 import { nextLocalTime, pickVictimUser } from './targets.js';
 
+const MIN_HISTORY_EVENTS = 120;
+
 export const rareHour: Scenario = {
   name: 'rare_hour',
   target: 'user',
   eventRange: [1, 4],
   inject(ctx) {
-    const user = pickVictimUser(ctx, (_, history) => history.nightEvents === 0);
+    // Enough daytime history that the detector alerts on its own (rare_hour.alert_min_history: 80 learned hours).
+    const user = pickVictimUser(
+      ctx,
+      (_, history) => history.nightEvents === 0 && history.events >= MIN_HISTORY_EVENTS,
+    );
     if (!user) return undefined;
     const { rng, ids } = ctx;
     const actor: Actor = { identity: user.identity, identityType: 'user' };

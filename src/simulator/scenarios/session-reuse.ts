@@ -9,7 +9,11 @@ import { MINUTE_MS } from '../options.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
 import { pickVictimUser, unseenResidentialPlace } from './targets.js';
 
-const FRESH_SESSION_MS = 10 * 60 * MINUTE_MS;
+/**
+ * The stolen session must still be in the victim's baseline, which keeps only a few sessions: a
+ * session hours old may already have made room for others, so only a fresh one is replayed.
+ */
+const FRESH_SESSION_MS = 2 * 60 * MINUTE_MS;
 
 export const sessionReuse: Scenario = {
   name: 'session_reuse',

@@ -38,7 +38,8 @@ export function pickVictimUser(
 ): User | undefined {
   const candidates: { item: User; history: IdentityHistory }[] = [];
   for (const user of ctx.world.users) {
-    if (user.travels || user.usesVpn) continue;
+    // Leavers are the dormant-account scenario's alone: any event of theirs would end their silence.
+    if (user.travels || user.usesVpn || ctx.world.retiredUsers.has(user.identity)) continue;
     const history = eligible(ctx, user.identity);
     if (history && accept(user, history)) candidates.push({ item: user, history });
   }
@@ -47,7 +48,9 @@ export function pickVictimUser(
 
 /** Up to `count` distinct mature users, for attacks that sweep many accounts. */
 export function pickManyUsers(ctx: ScenarioContext, count: number): User[] {
-  const mature = ctx.world.users.filter((user) => eligible(ctx, user.identity) !== undefined);
+  const mature = ctx.world.users.filter(
+    (user) => !ctx.world.retiredUsers.has(user.identity) && eligible(ctx, user.identity) !== undefined,
+  );
   return ctx.rng.sample(mature, count);
 }
 

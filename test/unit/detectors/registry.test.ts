@@ -6,7 +6,7 @@ import { VigilError } from '../../../src/errors.js';
 describe('detector registry', () => {
   it('registers every detector once, under a snake_case name, with a description', () => {
     expect(new Set(DETECTOR_NAMES).size).toBe(DETECTOR_NAMES.length);
-    expect(DETECTOR_NAMES).toHaveLength(12);
+    expect(DETECTOR_NAMES).toHaveLength(17);
     for (const definition of DETECTORS) {
       expect(definition.name).toMatch(/^[a-z]+(_[a-z]+)*$/);
       expect(definition.description.length).toBeGreaterThan(20);
@@ -25,10 +25,11 @@ describe('detector registry', () => {
 
   it('builds every detector with its defaults, sorted by the kind of event it inspects', () => {
     const set = createDetectors(DETECTOR_NAMES);
-    const built = [...set.auth, ...set.service];
+    const built = [...set.auth, ...set.service, ...set.account];
     expect(built.map((d) => d.name).sort()).toEqual([...DETECTOR_NAMES].sort());
     for (const detector of set.auth) expect(detector.kind).toBe('auth');
     for (const detector of set.service) expect(detector.kind).toBe('service');
+    for (const detector of set.account) expect(detector.kind).toBe('account');
     for (const detector of built) {
       expect(DETECTORS.find((d) => d.name === detector.name)?.kind).toBe(detector.kind);
     }

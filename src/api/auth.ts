@@ -1,0 +1,48 @@
+/**
+ * Bearer-token authentication for the analyst API: a static token → role map
+ * (from the environment at the CLI edge: VIGIL_ADMIN_TOKEN, VIGIL_ANALYST_TOKEN).
+ * A route declares the roles it accepts; no or unknown token → 401, a known
+ * token of another role → 403. Tokens are compared in constant time.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export type Role = 'admin' | 'analyst' | 'viewer';
+export type TokenRoles = ReadonlyMap<string, Role>;
+
+/** Token → role from the environment (read once, at the CLI edge). */
+export function tokensFromEnv(env: NodeJS.ProcessEnv): Map<string, Role> {
+  const tokens = new Map<string, Role>();
+  if (env.VIGIL_ADMIN_TOKEN) tokens.set(env.VIGIL_ADMIN_TOKEN, 'admin');
+  if (env.VIGIL_ANALYST_TOKEN) tokens.set(env.VIGIL_ANALYST_TOKEN, 'analyst');
+  return tokens;
+}
+
+function roleOf(tokens: TokenRoles, presented: string): Role | undefined {
+  const given = Buffer.from(presented);
+  let found: Role | undefined;
+  for (const [token, role] of tokens) {
+    const expected = Buffer.from(token);
+    if (expected.length === given.length && timingSafeEqual(expected, given)) found = role;
+  }
+  return found;
+}
+
+/** A preHandler that lets through only bearer tokens of the given roles. */
+export function requireRole(tokens: TokenRoles, allowed: readonly Role[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const role = match ? roleOf(tokens, match[1]) : undefined;
+    if (!role) {
+      reply.header('www-authenticate', 'Bearer realm="vigil"');
+      return reply.code(401).send({ error: 'UNAUTHENTICATED', message: 'a valid bearer token is required' });
+    }
+    if (!allowed.includes(role)) {
+      return reply
+        .code(403)
+        .send({ error: 'FORBIDDEN', message: `role ${role} may not do this; needs ${allowed.join(' or ')}` });
+    }
+    (request as FastifyRequest & { role?: Role }).role = role;
+  };
+}
