@@ -27,7 +27,7 @@ const S = {
 } as const;
 const SCALARS = 10;
 const CHANGE_RING = 32;
-const SLAB_SIZE = SCALARS + RecentRing.width(CHANGE_RING);
+const SLAB_SIZE = SCALARS + RecentRing.width(CHANGE_RING, true);
 
 export interface AccountProfileSnapshot {
   slab: string;
@@ -43,7 +43,7 @@ export class AccountProfile {
   constructor(slab?: Float64Array, hours?: Uint16Array) {
     this.slab = slab ?? new Float64Array(SLAB_SIZE);
     this.hours = hours ?? new Uint16Array(HOURS_PER_WEEK);
-    this.changesMade = new RecentRing(this.slab, SCALARS, CHANGE_RING);
+    this.changesMade = new RecentRing(this.slab, SCALARS, CHANGE_RING, true);
   }
 
   static get slabSize(): number {

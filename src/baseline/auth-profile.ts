@@ -269,7 +269,7 @@ export class AuthProfile {
     if (event.time > slab[S.lastSeen]) slab[S.lastSeen] = event.time;
     const failed = event.outcome === 'failure';
     if (failed && (event.action === 'sign_in' || event.action === 'ticket')) {
-      this.failures.push(event.time, event.src_ip ? fnv1a(event.src_ip) : 0);
+      this.failures.push(event.time);
     }
     if (event.action === 'mfa' && (event.mfa_result === 'denied' || event.mfa_result === 'timeout')) {
       this.mfaDenials.push(event.time);

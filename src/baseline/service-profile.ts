@@ -57,7 +57,7 @@ export class ServiceLayout {
       keyOffset: caps.destinations,
     };
     this.edgeStats = slab.reserve(caps.destinations * EDGE_WIDTH);
-    this.recentDestinations = slab.reserve(RecentRing.width(DESTINATION_RING));
+    this.recentDestinations = slab.reserve(RecentRing.width(DESTINATION_RING, true));
     this.denied = slab.reserve(RecentRing.width(DENIED_RING));
     this.slabSize = slab.size;
     this.keyCount = caps.destinations + caps.routes;
@@ -101,7 +101,7 @@ export class ServiceProfile {
     this.routes = new KnownSet(this.slab, r.offset, r.capacity, this.keys, r.keyOffset, halfLife);
     this.destinations.recount();
     this.routes.recount();
-    this.recentDestinations = new RecentRing(this.slab, layout.recentDestinations, DESTINATION_RING);
+    this.recentDestinations = new RecentRing(this.slab, layout.recentDestinations, DESTINATION_RING, true);
     this.denied = new RecentRing(this.slab, layout.denied, DENIED_RING);
   }
 
@@ -177,7 +177,7 @@ export class ServiceProfile {
     slab[S.events] += 1;
     if (event.time > slab[S.lastSeen]) slab[S.lastSeen] = event.time;
     this.recentDestinations.push(event.time, fnv1a(event.destination));
-    if (isDenied(event.status)) this.denied.push(event.time, fnv1a(event.route));
+    if (isDenied(event.status)) this.denied.push(event.time);
   }
 
   learn(event: ServiceEvent): void {
