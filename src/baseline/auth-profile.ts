@@ -13,32 +13,27 @@
 import type { AuthEvent } from '../events/schema.js';
 import { type BaselineSettings, DAY_MS, HOURS_PER_WEEK, hourOfWeek } from './config.js';
 import { fnv1a } from './hash.js';
-import { countHour } from './hour-histogram.js';
 import { KnownSet, SLOT_WIDTH } from './known-set.js';
+import { COMMON_SLOTS, ProfileBase } from './profile-base.js';
 import { RecentRing } from './recent-ring.js';
 import { SlabLayout } from './slab-layout.js';
 
-/** Scalar slots in the slab. */
+/** Scalar slots in the slab, after the ones every profile shares. */
 const S = {
-  events: 0,
-  firstSeen: 1,
-  lastSeen: 2,
-  lastLat: 3,
-  lastLon: 4,
-  lastAccuracyKm: 5,
-  lastGeoTime: 6,
-  failureEwma: 7,
-  mfaDenyEwma: 8,
-  mfaSuccess: 9,
-  mfaDenied: 10,
-  mfaTimeout: 11,
-  hourTotal: 12,
-  learned: 13,
-  lastSuccessTime: 14,
+  lastLat: COMMON_SLOTS,
+  lastLon: COMMON_SLOTS + 1,
+  lastAccuracyKm: COMMON_SLOTS + 2,
+  lastGeoTime: COMMON_SLOTS + 3,
+  failureEwma: COMMON_SLOTS + 4,
+  mfaDenyEwma: COMMON_SLOTS + 5,
+  mfaSuccess: COMMON_SLOTS + 6,
+  mfaDenied: COMMON_SLOTS + 7,
+  mfaTimeout: COMMON_SLOTS + 8,
+  lastSuccessTime: COMMON_SLOTS + 9,
   /** ASN of the last located, learned event; 0 (reserved, RFC 7607) when unknown. */
-  lastGeoAsn: 15,
+  lastGeoAsn: COMMON_SLOTS + 10,
 } as const;
-const SCALARS = 16;
+const SCALARS = COMMON_SLOTS + 11;
 
 const FAILURE_RING = 24;
 const MFA_RING = 16;
@@ -94,10 +89,8 @@ export interface GeoPoint {
   time: number;
 }
 
-export class AuthProfile {
-  readonly slab: Float64Array;
+export class AuthProfile extends ProfileBase {
   readonly keys: (string | undefined)[];
-  readonly hours: Uint16Array;
   readonly devices: KnownSet;
   readonly ips: KnownSet;
   readonly asns: KnownSet;
@@ -120,9 +113,12 @@ export class AuthProfile {
     keys?: (string | undefined)[],
     hours?: Uint16Array,
   ) {
-    this.slab = slab ?? new Float64Array(layout.slabSize);
+    super(
+      slab ?? new Float64Array(layout.slabSize),
+      hours ?? new Uint16Array(HOURS_PER_WEEK),
+      layout.settings,
+    );
     this.keys = keys ?? new Array<string | undefined>(layout.keyCount).fill(undefined);
-    this.hours = hours ?? new Uint16Array(HOURS_PER_WEEK);
     const halfLife = layout.settings.halfLifeDays * DAY_MS;
     const known = (name: keyof AuthLayout['sets']) => {
       const region = layout.sets[name];
@@ -148,24 +144,8 @@ export class AuthProfile {
     this.mfaDenials = new RecentRing(this.slab, layout.mfaDenials, MFA_RING);
   }
 
-  get events(): number {
-    return this.slab[S.events];
-  }
-  get learnedEvents(): number {
-    return this.slab[S.learned];
-  }
-  get firstSeen(): number {
-    return this.slab[S.firstSeen];
-  }
-  get lastSeen(): number {
-    return this.slab[S.lastSeen];
-  }
   get lastSuccessTime(): number {
     return this.slab[S.lastSuccessTime];
-  }
-  /** Learned successful events in the hour-of-week histogram (after any halving). */
-  get hourTotal(): number {
-    return this.slab[S.hourTotal];
   }
   get failureRate(): number {
     return this.slab[S.failureEwma];
@@ -179,15 +159,6 @@ export class AuthProfile {
       denied: this.slab[S.mfaDenied],
       timeout: this.slab[S.mfaTimeout],
     };
-  }
-
-  /** Mature: enough learned history, over enough days, to judge novelty. */
-  get isMature(): boolean {
-    const settings = this.layout.settings;
-    return (
-      this.slab[S.learned] >= settings.matureEvents &&
-      this.slab[S.lastSeen] - this.slab[S.firstSeen] >= settings.matureDays * DAY_MS
-    );
   }
 
   /** Last trusted location, or undefined when none was learned yet. */
@@ -219,15 +190,9 @@ export class AuthProfile {
     return asn === 0 ? undefined : asn;
   }
 
-  /** Share of this identity's learned activity in the hour-of-week of `time` (0..1). */
-  hourShare(time: number): number {
-    const total = this.slab[S.hourTotal];
-    return total === 0 ? 0 : this.hours[hourOfWeek(time)] / total;
-  }
-
   /** Share of activity within ±1 hour of the same hour of day, any weekday: smoother than a single bucket. */
   hourOfDayShare(time: number): number {
-    const total = this.slab[S.hourTotal];
+    const total = this.hourTotal;
     if (total === 0) return 0;
     const hour = hourOfWeek(time) % 24;
     let sum = 0;
@@ -263,10 +228,7 @@ export class AuthProfile {
 
   /** Short-window counters; called for every event, risky or not. */
   track(event: AuthEvent): void {
-    const slab = this.slab;
-    if (slab[S.events] === 0) slab[S.firstSeen] = event.time;
-    slab[S.events] += 1;
-    if (event.time > slab[S.lastSeen]) slab[S.lastSeen] = event.time;
+    this.trackSeen(event.time);
     const failed = event.outcome === 'failure';
     if (failed && (event.action === 'sign_in' || event.action === 'ticket')) {
       this.failures.push(event.time);
@@ -281,13 +243,13 @@ export class AuthProfile {
     const slab = this.slab;
     const alpha = this.layout.settings.ewmaAlpha;
     const time = event.time;
-    slab[S.learned] += 1;
+    this.countLearned();
     const failed = event.outcome === 'failure';
     slab[S.failureEwma] += alpha * ((failed ? 1 : 0) - slab[S.failureEwma]);
     if (event.action === 'mfa') this.learnMfa(event, alpha);
     if (failed) return;
     slab[S.lastSuccessTime] = time;
-    countHour(this.hours, slab, S.hourTotal, time);
+    this.learnHour(time);
     if (event.device?.id) this.devices.observe(event.device.id, time);
     if (event.src_ip) this.ips.observe(event.src_ip, time);
     if (event.asn !== undefined) this.asns.observe(String(event.asn), time);

@@ -8,25 +8,21 @@
  * track/learn split as the auth profile.
  */
 import type { ServiceEvent } from '../events/schema.js';
-import { type BaselineSettings, DAY_MS, HOURS_PER_WEEK, hourOfWeek } from './config.js';
+import { type BaselineSettings, DAY_MS, HOURS_PER_WEEK } from './config.js';
 import { fnv1a } from './hash.js';
-import { countHour } from './hour-histogram.js';
 import { KnownSet, SLOT_WIDTH } from './known-set.js';
+import { COMMON_SLOTS, ProfileBase } from './profile-base.js';
 import { RecentRing } from './recent-ring.js';
 import { SlabLayout } from './slab-layout.js';
 
+/** Scalar slots in the slab, after the ones every profile shares. */
 const S = {
-  events: 0,
-  firstSeen: 1,
-  lastSeen: 2,
-  learned: 3,
-  deniedEwma: 4,
-  errorEwma: 5,
-  hourTotal: 6,
-  /** Learned calls that were refused (401/403): with `learned`, the long-run denied share. */
-  deniedLearned: 7,
+  deniedEwma: COMMON_SLOTS,
+  errorEwma: COMMON_SLOTS + 1,
+  /** Learned calls that were refused (401/403): with the learned count, the long-run denied share. */
+  deniedLearned: COMMON_SLOTS + 2,
 } as const;
-const SCALARS = 8;
+const SCALARS = COMMON_SLOTS + 3;
 
 const DESTINATION_RING = 32;
 const DENIED_RING = 32;
@@ -76,10 +72,8 @@ export interface EdgeBytes {
   samples: number;
 }
 
-export class ServiceProfile {
-  readonly slab: Float64Array;
+export class ServiceProfile extends ProfileBase {
   readonly keys: (string | undefined)[];
-  readonly hours: Uint16Array;
   readonly destinations: KnownSet;
   readonly routes: KnownSet;
   readonly recentDestinations: RecentRing;
@@ -91,9 +85,12 @@ export class ServiceProfile {
     keys?: (string | undefined)[],
     hours?: Uint16Array,
   ) {
-    this.slab = slab ?? new Float64Array(layout.slabSize);
+    super(
+      slab ?? new Float64Array(layout.slabSize),
+      hours ?? new Uint16Array(HOURS_PER_WEEK),
+      layout.settings,
+    );
     this.keys = keys ?? new Array<string | undefined>(layout.keyCount).fill(undefined);
-    this.hours = hours ?? new Uint16Array(HOURS_PER_WEEK);
     const halfLife = layout.settings.halfLifeDays * DAY_MS;
     const d = layout.destinations;
     const r = layout.routes;
@@ -105,18 +102,6 @@ export class ServiceProfile {
     this.denied = new RecentRing(this.slab, layout.denied, DENIED_RING);
   }
 
-  get events(): number {
-    return this.slab[S.events];
-  }
-  get learnedEvents(): number {
-    return this.slab[S.learned];
-  }
-  get firstSeen(): number {
-    return this.slab[S.firstSeen];
-  }
-  get lastSeen(): number {
-    return this.slab[S.lastSeen];
-  }
   get deniedRate(): number {
     return this.slab[S.deniedEwma];
   }
@@ -125,25 +110,12 @@ export class ServiceProfile {
    * of a few minutes barely moves (unlike the EWMA `deniedRate`).
    */
   get deniedShare(): number {
-    const learned = this.slab[S.learned];
+    const learned = this.learnedEvents;
     return learned === 0 ? 0 : this.slab[S.deniedLearned] / learned;
   }
 
   get errorRate(): number {
     return this.slab[S.errorEwma];
-  }
-
-  get isMature(): boolean {
-    const settings = this.layout.settings;
-    return (
-      this.slab[S.learned] >= settings.matureEvents &&
-      this.slab[S.lastSeen] - this.slab[S.firstSeen] >= settings.matureDays * DAY_MS
-    );
-  }
-
-  hourShare(time: number): number {
-    const total = this.slab[S.hourTotal];
-    return total === 0 ? 0 : this.hours[hourOfWeek(time)] / total;
   }
 
   /** Learned bytes_out statistics of the edge to `destination`, in log(1 + bytes) space. */
@@ -172,10 +144,7 @@ export class ServiceProfile {
   }
 
   track(event: ServiceEvent): void {
-    const slab = this.slab;
-    if (slab[S.events] === 0) slab[S.firstSeen] = event.time;
-    slab[S.events] += 1;
-    if (event.time > slab[S.lastSeen]) slab[S.lastSeen] = event.time;
+    this.trackSeen(event.time);
     this.recentDestinations.push(event.time, fnv1a(event.destination));
     if (isDenied(event.status)) this.denied.push(event.time);
   }
@@ -183,10 +152,10 @@ export class ServiceProfile {
   learn(event: ServiceEvent): void {
     const slab = this.slab;
     const alpha = this.layout.settings.ewmaAlpha;
-    slab[S.learned] += 1;
+    this.countLearned();
     slab[S.deniedEwma] += alpha * ((isDenied(event.status) ? 1 : 0) - slab[S.deniedEwma]);
     slab[S.errorEwma] += alpha * ((event.status >= 500 ? 1 : 0) - slab[S.errorEwma]);
-    countHour(this.hours, slab, S.hourTotal, event.time);
+    this.learnHour(event.time);
     if (isDenied(event.status)) {
       slab[S.deniedLearned] += 1;
       return;

@@ -21,7 +21,7 @@ import {
   type PartitionRef,
   partitionKey,
 } from './partitioned-types.js';
-import { emptyStats, type RunOptions, type RunStats } from './runner.js';
+import { emptyStats, type RunOptions, type RunStats, recordBatch } from './runner.js';
 import type { BatchOutput, RawRecord, Sink } from './types.js';
 
 export interface PartitionEngine {
@@ -171,20 +171,3 @@ function skipBefore(records: RawRecord[], offset: string): RawRecord[] {
   );
 }
 
-function recordBatch(
-  stats: RunStats,
-  records: number,
-  output: BatchOutput,
-  took: number,
-  keep: boolean,
-): void {
-  stats.batches += 1;
-  stats.records += records;
-  stats.scored += output.scores.length;
-  stats.deadLetters += output.deadLetters.length;
-  stats.alerts += output.alerts.length;
-  for (const alert of output.alerts)
-    stats.alertsByKind[alert.kind] = (stats.alertsByKind[alert.kind] ?? 0) + 1;
-  if (keep) stats.batchMs.push(took);
-  stats.elapsedMs = Date.now() - stats.startedAt;
-}

@@ -70,7 +70,7 @@ export async function runPipeline(
       for (const sink of sinks) await sink.write(output);
       for (const sink of sinks) await sink.flush();
       await source.commit(batch.position);
-      record(stats, batch.records.length, output, took, options.keepBatchTimings === true);
+      recordBatch(stats, batch.records.length, output, took, options.keepBatchTimings === true);
       options.onBatch?.(output, stats);
     }
   } finally {
@@ -82,7 +82,8 @@ export async function runPipeline(
   return stats;
 }
 
-function record(
+/** Adds one committed batch to the run's statistics (shared with the partitioned runner). */
+export function recordBatch(
   stats: RunStats,
   records: number,
   output: BatchOutput,

@@ -7,20 +7,12 @@
 import { ACCOUNT_CHANGES, type AccountChange, type AuthAction, type MfaResult } from '../schema.js';
 import { reject } from '../validate.js';
 import type { InputFormat } from './types.js';
+import { asObject, compact, type Json } from './vendor-fields.js';
 
-type Json = Record<string, unknown>;
-
-const asObject = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+// OCSF is typed JSON: unlike the vendor readers, a value of the wrong JSON type is absent, not coerced.
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 const asBoolean = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
-
-/** Drops undefined members so optional fields are absent rather than `undefined` in the canonical JSON. */
-function compact<T extends Json>(object: T): T {
-  for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
-  return object;
-}
 
 const TOKEN_ACTIVITIES: Record<string, AuthAction> = {
   token_issue: 'token_issue',
