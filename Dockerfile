@@ -1,7 +1,9 @@
 # Vigil engine image: builds the TypeScript once, runs `vigil` as a non-root user.
 FROM node:20-bookworm-slim AS build
+# better-sqlite3 (the embedded store) builds from source when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

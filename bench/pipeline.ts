@@ -6,6 +6,11 @@
  * identity's state costs. The last line of stdout is one JSON object.
  *
  * Run with --expose-gc (the npm script does) for the per-identity heap figure.
+ *
+ * Options: --events N, --seed S, --batch N, --ocsf; --iforest adds the
+ * Isolation Forest stage (trained in the stream); --lstm adds the LSTM scorer
+ * (a small model is trained first on a clean simulation, untimed; --lstm-epochs
+ * N, default 3), --lstm-model DIR loads a trained one instead.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +31,15 @@ export interface PipelineBenchOptions {
   format: 'canonical' | 'ocsf';
   /** Also run the Isolation Forest stage (features, in-stream training, scoring). */
   iforest?: boolean;
+  /**
+   * Also run the LSTM scorer: from `lstmModel` when given, otherwise trained
+   * first (not timed) on a clean simulation of `lstmTrainEvents` events
+   * (default 20,000, seed + 1) for `lstmEpochs` epochs (default 3).
+   */
+  lstm?: boolean;
+  lstmModel?: string;
+  lstmTrainEvents?: number;
+  lstmEpochs?: number;
 }
 
 export interface PipelineBenchResult {
@@ -39,6 +53,8 @@ export interface PipelineBenchResult {
   events: number;
   alerts: number;
   dead_letters: number;
+  /** Serving backend of the LSTM scorer when it ran (`onnxruntime` or `tfjs-*`). */
+  lstm_backend?: string;
 }
 
 const percentile = (sorted: readonly number[], q: number) =>
@@ -90,13 +106,26 @@ export async function benchPipeline(
     await writeSimulation({ out: input, events: options.events, seed: options.seed, format: options.format });
     log(`input: ${(statSync(input).size / 1e6).toFixed(1)} MB`);
 
+    const lstmDirectory = options.lstm
+      ? (options.lstmModel ?? (await trainBenchLstm(options, dir, log)))
+      : undefined;
     const config = parsePipeline({
       name: 'bench',
       source: { type: 'file', path: input, format: options.format },
       batch: { max_events: options.batch, max_wait_ms: 0 },
-      models: { iforest: { enabled: options.iforest === true, directory: join(dir, 'models') } },
+      models: {
+        iforest: { enabled: options.iforest === true, directory: join(dir, 'models') },
+        ...(lstmDirectory ? { lstm: { enabled: true, directory: lstmDirectory } } : {}),
+      },
     });
     const engine = buildEngine(config);
+    if (engine.lstm) {
+      const step = engine.lstm.scorer.step as { loaded?: Promise<void> };
+      await step.loaded; // the tfjs fallback step loads asynchronously; onnxruntime is ready at once
+      log(
+        `lstm: model ${engine.lstm.model.manifest.modelVersion}, serving on ${engine.lstm.scorer.servingBackend}`,
+      );
+    }
     const sinks = [
       new NdjsonSink({ path: join(dir, 'scores.ndjson'), stream: 'scores', append: false }),
       new NdjsonSink({ path: join(dir, 'alerts.ndjson'), stream: 'alerts', append: false }),
@@ -132,10 +161,44 @@ export async function benchPipeline(
       events: stats.scored,
       alerts: stats.alerts,
       dead_letters: stats.deadLetters,
+      ...(engine.lstm ? { lstm_backend: engine.lstm.scorer.servingBackend } : {}),
     };
   } finally {
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Trains the benchmark's LSTM (not timed) on a clean simulation; returns its artefact directory. */
+async function trainBenchLstm(
+  options: PipelineBenchOptions,
+  dir: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const events = options.lstmTrainEvents ?? 20_000;
+  const epochs = options.lstmEpochs ?? 3;
+  const clean = join(dir, 'lstm-train.ndjson');
+  const out = join(dir, 'lstm');
+  log(
+    `training the LSTM on ${events} clean simulator events (seed ${options.seed + 1}, ${epochs} epochs) ...`,
+  );
+  await writeSimulation({ out: clean, events, seed: options.seed + 1, format: 'canonical', attacks: false });
+  const { trainLstmCommand } = await import('../src/cli/train-lstm.js');
+  const trained = await trainLstmCommand({
+    input: clean,
+    format: 'canonical',
+    out,
+    progress: false,
+    training: { epochs, seed: 1 },
+  });
+  log(
+    `lstm: ${trained.manifest.metrics.epochsRun} epochs, validation loss ${trained.manifest.metrics.validationLoss.toFixed(4)}`,
+  );
+  return out;
+}
+
+function textArgument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
 function argument(name: string, fallback: number): number {
@@ -150,12 +213,15 @@ async function main(): Promise<void> {
     batch: argument('batch', 4096),
     format: process.argv.includes('--ocsf') ? 'ocsf' : 'canonical',
     iforest: process.argv.includes('--iforest'),
+    lstm: process.argv.includes('--lstm') || textArgument('lstm-model') !== undefined,
+    lstmModel: textArgument('lstm-model'),
+    lstmEpochs: argument('lstm-epochs', 3),
   };
   const result = await benchPipeline(options, (line) => process.stdout.write(`${line}\n`));
   process.stdout.write(
     [
       `events           ${result.events.toLocaleString('en-US')} (${result.dead_letters} dead letters, ${result.alerts} alerts)`,
-      `throughput       ${result.events_per_s.toLocaleString('en-US')} events/s (batch ${options.batch}, all detectors${options.iforest ? ' + isolation forest' : ''})`,
+      `throughput       ${result.events_per_s.toLocaleString('en-US')} events/s (batch ${options.batch}, all detectors${options.iforest ? ' + isolation forest' : ''}${options.lstm ? ` + lstm (${result.lstm_backend})` : ''})`,
       `batch latency    p50 ${result.p50_batch_ms} ms, p99 ${result.p99_batch_ms} ms`,
       `peak RSS         ${result.peak_rss_mb} MB`,
       `identities       ${result.identities.toLocaleString('en-US')}`,

@@ -23,6 +23,7 @@ import { buildLstmStage, DEFAULT_LSTM_WEIGHT, type LstmStage } from '../models/l
 import { buildResponseStage } from '../risk/decisions-setup.js';
 import { Suppressions } from '../risk/policy-suppressions.js';
 import { NdjsonSink, type OutputStream } from '../sinks/ndjson.js';
+import { SqliteSink } from '../sinks/sqlite.js';
 import { FileSource } from '../sources/file.js';
 import { SimulatorSource } from '../sources/simulator.js';
 import { buildKafkaSource, buildProductionSinks } from './production-components.js';
@@ -117,7 +118,7 @@ export function buildSource(config: PipelineConfig, log?: Logger): Source {
   });
 }
 
-type NdjsonSinkName = Exclude<keyof PipelineConfig['sinks'], 'clickhouse' | 'kafka'>;
+type NdjsonSinkName = Exclude<keyof PipelineConfig['sinks'], 'clickhouse' | 'kafka' | 'sqlite'>;
 
 const STREAMS: Record<NdjsonSinkName, OutputStream> = {
   scores: 'scores',
@@ -132,6 +133,18 @@ export function buildSinks(config: PipelineConfig, log?: Logger): Sink[] {
   for (const [name, stream] of Object.entries(STREAMS) as [NdjsonSinkName, OutputStream][]) {
     const sink = config.sinks[name];
     if (sink) sinks.push(new NdjsonSink({ path: sink.path, stream, append: sink.append }));
+  }
+  const sqlite = config.sinks.sqlite;
+  if (sqlite) {
+    sinks.push(
+      new SqliteSink({
+        path: sqlite.path,
+        pipeline: config.name,
+        retentionDays: sqlite.retention_days,
+        retentionEveryMs: sqlite.retention_check_minutes * 60_000,
+        logger: log,
+      }),
+    );
   }
   return sinks;
 }

@@ -1,9 +1,11 @@
 /**
  * `vigil demo` (= `npm start`): the embedded default on one machine with
  * nothing installed: the built-in simulator feeds the engine, outputs go to
- * NDJSON files under --out, and a live summary line shows throughput and
- * alerts. Runs until Ctrl-C or --duration.
+ * NDJSON files under --out and into the embedded store (SQLite,
+ * --out/vigil.db, queried like ClickHouse: src/store/sqlite-queries.ts), and a
+ * live summary line shows throughput and alerts. Runs until Ctrl-C or --duration.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePipeline } from '../config/pipeline.js';
 import type { RunStats } from '../engine/runner.js';
@@ -27,6 +29,9 @@ export function demo(options: DemoOptions, log: Logger): Promise<RunStats> {
     path: join(options.out, `${name}.ndjson`),
     append: false,
   });
+  // Like the NDJSON files (append: false), the demo's database starts empty on each run.
+  const databasePath = join(options.out, 'vigil.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${databasePath}${suffix}`, { force: true });
   const config = parsePipeline({
     name: 'demo',
     // A small company, so baselines mature and the first attacks arrive within a minute.
@@ -50,12 +55,13 @@ export function demo(options: DemoOptions, log: Logger): Promise<RunStats> {
       dead_letter: ndjson('dead_letter'),
       decisions: ndjson('decisions'),
       signals: ndjson('signals'),
+      sqlite: { type: 'sqlite', path: databasePath },
     },
     api: { enabled: true, host: '127.0.0.1', port: options.port ?? 8080 },
     signals: { keys_dir: join(options.out, 'keys'), outbox_dir: join(options.out, 'outbox') },
   });
   process.stdout.write(
-    `Vigil demo: simulated traffic at ${options.rate} events/s → ${options.out}/{scores,alerts,dead_letter}.ndjson\n` +
+    `Vigil demo: simulated traffic at ${options.rate} events/s → ${options.out}/{scores,alerts,dead_letter}.ndjson and ${databasePath}\n` +
       'Attacks start once baselines have matured (about a minute). Ctrl-C to stop.\n',
   );
   return runLive(config, log, options.durationS);

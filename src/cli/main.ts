@@ -38,7 +38,9 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('demo')
-    .description('embedded default: simulator → engine → NDJSON outputs, with a live summary')
+    .description(
+      'embedded default: simulator → engine → NDJSON outputs and DIR/vigil.db, with a live summary',
+    )
     .option('--out <dir>', 'output directory', '.vigil/demo')
     .option('--rate <n>', 'simulated events per second', positiveInt, 3000)
     .option('--seed <n>', 'simulator seed', integer, 42)
@@ -170,10 +172,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'simulator seed', integer, 7)
     .option('--batch <n>', 'records per micro-batch', positiveInt, 4096)
     .option('--iforest', 'also run the Isolation Forest stage (trained in the stream)')
+    .option('--lstm', 'also run the LSTM scorer (a small model is trained first on a clean simulation)')
+    .option('--lstm-model <dir>', 'with the LSTM: load this trained model directory instead of training one')
     .action(async (o) => {
       const { benchPipeline } = await import('../../bench/pipeline.js');
       const result = await benchPipeline(
-        { events: o.events, seed: o.seed, batch: o.batch, format: 'canonical', iforest: o.iforest === true },
+        {
+          events: o.events,
+          seed: o.seed,
+          batch: o.batch,
+          format: 'canonical',
+          iforest: o.iforest === true,
+          lstm: o.lstm === true || o.lstmModel !== undefined,
+          lstmModel: o.lstmModel,
+        },
         (line) => process.stderr.write(`${line}\n`),
       );
       process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -16,6 +16,7 @@ import { KafkaSource } from '../sources/kafka.js';
 import { type CheckpointStore, LocalDirectoryCheckpointStore } from '../store/checkpoint-store.js';
 import { ClickHouseCheckpointStore } from '../store/clickhouse-checkpoints.js';
 import { ClickHouseConnection } from '../store/clickhouse-connection.js';
+import { SqliteCheckpointStore } from '../store/sqlite-checkpoints.js';
 
 export function buildKafkaSource(source: KafkaSourceConfig, logger?: Logger): KafkaSource {
   return new KafkaSource({
@@ -75,6 +76,15 @@ export function buildProductionSinks(config: PipelineConfig, logger?: Logger): S
 export function buildCheckpointStore(config: PipelineConfig): CheckpointStore {
   const settings = config.checkpoints;
   if (settings.store === 'local') return new LocalDirectoryCheckpointStore(settings.path, config.name);
+  if (settings.store === 'sqlite') {
+    if (!config.sinks.sqlite) {
+      throw errors.configInvalid(
+        'checkpoints.store',
+        'checkpoints.store "sqlite" needs a sinks.sqlite section',
+      );
+    }
+    return new SqliteCheckpointStore(config.sinks.sqlite.path, config.name);
+  }
   const clickhouse = config.sinks.clickhouse;
   if (!clickhouse) {
     throw errors.configInvalid(

@@ -17,6 +17,7 @@ import { FORMAT_NAMES } from '../events/formats/index.js';
 import { PolicySchema, riskAccumulationProperties } from '../risk/policy-config.js';
 import { ApiSchema, SignalsSchema } from '../signals/config.js';
 import { CheckpointSchema, ClickHouseSinkSchema, KafkaSinkSchema, KafkaSourceSchema } from './production.js';
+import { SqliteSinkSchema } from './sqlite.js';
 
 const formatName = Type.String({
   default: 'canonical',
@@ -253,6 +254,7 @@ export const PipelineSchema = Type.Object(
         kafka: Type.Optional(KafkaSinkSchema),
         decisions: Type.Optional(NdjsonSink),
         signals: Type.Optional(NdjsonSink),
+        sqlite: Type.Optional(SqliteSinkSchema),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -108,9 +108,10 @@ export const KafkaSinkSchema = Type.Object(
 
 export const CheckpointSchema = Type.Object(
   {
-    store: Type.Union([Type.Literal('local'), Type.Literal('clickhouse')], {
+    store: Type.Union([Type.Literal('local'), Type.Literal('clickhouse'), Type.Literal('sqlite')], {
       default: 'local',
-      description: "local directory (embedded) or the ClickHouse sink's database (production)",
+      description:
+        "local directory (embedded), the ClickHouse sink's database (production) or the SQLite sink's file",
     }),
     path: Type.String({ minLength: 1, default: '.vigil/checkpoints' }),
     every_batches: Type.Integer({ default: 20, minimum: 1 }),

@@ -22,7 +22,7 @@ import {
   partitionKey,
 } from './partitioned-types.js';
 import { emptyStats, type RunOptions, type RunStats, recordBatch } from './runner.js';
-import type { BatchOutput, RawRecord, Sink } from './types.js';
+import type { RawRecord, Sink } from './types.js';
 
 export interface PartitionEngine {
   store: StateStore;
@@ -170,4 +170,3 @@ function skipBefore(records: RawRecord[], offset: string): RawRecord[] {
     (record) => record.origin.offset === undefined || BigInt(record.origin.offset) >= from,
   );
 }
-

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Kind } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { createDetectors, DETECTOR_NAMES, DETECTORS, detectorParams } from '../../../src/detectors/index.js';
@@ -58,5 +59,17 @@ describe('detector registry', () => {
     expect(error).toMatchObject({ code: 'DETECTOR_UNKNOWN' });
     expect((error as Error).message).toContain('telepathy');
     expect((error as Error).message).toContain('impossible_travel');
+  });
+
+  it('is documented: docs/detectors.md names every detector and every parameter with its default', () => {
+    const docs = readFileSync(new URL('../../../docs/detectors.md', import.meta.url), 'utf8');
+    for (const definition of DETECTORS) {
+      expect(docs, definition.name).toContain(`## \`${definition.name}\``);
+      for (const [key, member] of Object.entries(definition.params.properties)) {
+        expect(docs, `${definition.name}.${key}`).toContain(
+          `| \`${key}\` | \`${JSON.stringify(member.default)}\` |`,
+        );
+      }
+    }
   });
 });

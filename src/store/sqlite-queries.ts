@@ -1,0 +1,168 @@
+/**
+ * QueryStore over the embedded SQLite file: the same questions, ordering,
+ * pagination and limits as ClickHouseQueryStore (clickhouse-queries.ts), so
+ * the API answers the same whichever store is behind it. Rows are unique by
+ * id (PRIMARY KEY), so no FINAL is needed for exact counts. Every user value
+ * is a bound parameter; statements are prepared once per shape.
+ *
+ * Time ranges are half-open on the millisecond column, [fromMs, toMs), as
+ * in ClickHouse. Risk buckets are computed from the whole-second `time`.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type {
+  AlertFilter,
+  QueryStore,
+  RiskPoint,
+  RiskyIdentity,
+  StoredAlert,
+  StoredEvent,
+  TimeRange,
+} from './queries.js';
+
+const MAX_LIMIT = 10_000;
+const clampLimit = (limit: number | undefined, fallback: number) =>
+  Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit ?? fallback)));
+
+type Params = Record<string, string | number>;
+
+/** WHERE clauses for a time range over `time_ms`. */
+function timeClauses(range: Partial<TimeRange>, where: string[], params: Params): void {
+  if (range.fromMs !== undefined) {
+    where.push('time_ms >= @from_ms');
+    params.from_ms = Math.floor(range.fromMs);
+  }
+  if (range.toMs !== undefined) {
+    where.push('time_ms < @to_ms');
+    params.to_ms = Math.floor(range.toMs);
+  }
+}
+
+const whereSql = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+interface AlertRow extends Omit<StoredAlert, 'evidence' | 'event_ids'> {
+  evidence: string;
+  event_ids: string;
+}
+interface EventRow extends Omit<StoredEvent, 'components' | 'detectors'> {
+  components: string;
+  detectors: string;
+}
+
+export class SqliteQueryStore implements QueryStore {
+  /** Prepared statements by SQL text: the shapes are few (which filters are present). */
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  private all<Row>(sql: string, params: Params): Row[] {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement.all(params) as Row[];
+  }
+
+  async alerts(filter: AlertFilter): Promise<StoredAlert[]> {
+    const where: string[] = [];
+    const params: Params = {};
+    timeClauses(filter, where, params);
+    if (filter.identity !== undefined) {
+      where.push('identity = @identity');
+      params.identity = filter.identity;
+    }
+    if (filter.detector !== undefined) {
+      where.push('detector = @detector');
+      params.detector = filter.detector;
+    }
+    if (filter.minSeverity !== undefined) {
+      where.push('severity >= @min_severity');
+      params.min_severity = filter.minSeverity;
+    }
+    params.limit = clampLimit(filter.limit, 100);
+    params.offset = Math.max(0, Math.floor(filter.offset ?? 0));
+    const rows = this.all<AlertRow>(
+      `SELECT id, time_ms, identity, identity_type, detector, severity, risk, summary, evidence, event_ids
+       FROM alerts ${whereSql(where)} ORDER BY time_ms DESC, id LIMIT @limit OFFSET @offset`,
+      params,
+    );
+    return rows.map((row) => ({
+      ...row,
+      evidence: JSON.parse(row.evidence),
+      event_ids: JSON.parse(row.event_ids),
+    }));
+  }
+
+  async identityTimeline(
+    identity: string,
+    range: Partial<TimeRange>,
+    limit?: number,
+  ): Promise<StoredEvent[]> {
+    const where = ['identity = @identity'];
+    const params: Params = { identity, limit: clampLimit(limit, 500) };
+    timeClauses(range, where, params);
+    const rows = this.all<EventRow>(
+      `SELECT event_id, time_ms, kind, identity, risk, components, detectors
+       FROM events ${whereSql(where)} ORDER BY time_ms, event_id LIMIT @limit`,
+      params,
+    );
+    return rows.map((row) => ({
+      ...row,
+      components: JSON.parse(row.components),
+      detectors: JSON.parse(row.detectors),
+    }));
+  }
+
+  async topRiskyIdentities(range: TimeRange, limit?: number): Promise<RiskyIdentity[]> {
+    const where: string[] = [];
+    const params: Params = { limit: clampLimit(limit, 20) };
+    timeClauses(range, where, params);
+    return this.all<RiskyIdentity>(
+      `SELECT identity, max(risk) AS max_risk, count(*) AS events, max(time_ms) AS last_seen_ms
+       FROM events ${whereSql(where)}
+       GROUP BY identity ORDER BY max_risk DESC, identity LIMIT @limit`,
+      params,
+    );
+  }
+
+  async riskOverTime(range: TimeRange, bucketSeconds: number, identity?: string): Promise<RiskPoint[]> {
+    const where: string[] = [];
+    const params: Params = { bucket: Math.max(1, Math.floor(bucketSeconds)) };
+    timeClauses(range, where, params);
+    if (identity !== undefined) {
+      where.push('identity = @identity');
+      params.identity = identity;
+    }
+    const rows = this.all<{ bucket_s: number; avg_risk: number; max_risk: number; events: number }>(
+      `SELECT (time / CAST(@bucket AS INTEGER)) * CAST(@bucket AS INTEGER) AS bucket_s,
+              avg(risk) AS avg_risk, max(risk) AS max_risk, count(*) AS events
+       FROM events ${whereSql(where)} GROUP BY bucket_s ORDER BY bucket_s`,
+      params,
+    );
+    return rows.map((row) => ({
+      bucket_ms: row.bucket_s * 1000,
+      avg_risk: row.avg_risk,
+      max_risk: row.max_risk,
+      events: row.events,
+    }));
+  }
+
+  async countsByDetector(range: TimeRange): Promise<Record<string, number>> {
+    const where: string[] = [];
+    const params: Params = {};
+    timeClauses(range, where, params);
+    const rows = this.all<{ detector: string; alerts: number }>(
+      `SELECT detector, count(*) AS alerts FROM alerts ${whereSql(where)} GROUP BY detector ORDER BY detector`,
+      params,
+    );
+    return Object.fromEntries(rows.map((row) => [row.detector, row.alerts]));
+  }
+
+  async countEvents(range: Partial<TimeRange> = {}): Promise<number> {
+    const where: string[] = [];
+    const params: Params = {};
+    timeClauses(range, where, params);
+    const rows = this.all<{ n: number }>(`SELECT count(*) AS n FROM events ${whereSql(where)}`, params);
+    return rows[0]?.n ?? 0;
+  }
+}
