@@ -110,22 +110,23 @@ export class BatchProcessor {
       risk: analysis.risk,
       components: analysis.components,
     };
+    const store = this.analyzer.store;
+    const state = store.get(event.identity)!;
     if (analysis.findings.length > 0) {
       score.detectors = analysis.findings.map((finding) => finding.detector);
-      const state = this.analyzer.store.get(event.identity)!;
-      const store = this.analyzer.store;
+      const { alerts } = this.options;
       raiseAlerts(
         event,
         state,
         store.incidentAlerts,
         analysis.findings,
         analysis.risk,
-        this.options.alerts,
+        alerts,
         output.alerts,
       );
     }
     output.scores.push(score);
-    this.options.response?.respond(event, analysis, this.analyzer.store.get(event.identity)!, output);
+    this.options.response?.respond(event, analysis, state, output);
   }
 }
 
