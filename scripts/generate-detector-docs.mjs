@@ -1,5 +1,6 @@
 // Writes docs/detectors.md from the detector registry: `npm run docs:detectors` (after a build).
 import { DETECTORS } from '../dist/src/detectors/index.js';
+
 const lines = [
   '# Detectors',
   '',
@@ -29,10 +30,15 @@ const lines = [
 for (const d of DETECTORS) {
   lines.push(`## \`${d.name}\` (${d.kind} events)`, '', d.description, '');
   const props = Object.entries(d.params.properties);
-  if (props.length === 0) { lines.push('No parameters.', ''); continue; }
+  if (props.length === 0) {
+    lines.push('No parameters.', '');
+    continue;
+  }
   lines.push('| parameter | default | meaning |', '| --- | --- | --- |');
   for (const [name, schema] of props) {
-    lines.push(`| \`${name}\` | \`${JSON.stringify(schema.default)}\` | ${(schema.description ?? '').replaceAll('|', '\\|')} |`);
+    lines.push(
+      `| \`${name}\` | \`${JSON.stringify(schema.default)}\` | ${(schema.description ?? '').replaceAll('|', '\\|')} |`,
+    );
   }
   lines.push('');
 }

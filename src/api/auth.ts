@@ -1,11 +1,13 @@
 /**
  * Bearer-token authentication for the analyst API: a static token → role map
- * (from the environment at the CLI edge: VIGIL_ADMIN_TOKEN, VIGIL_ANALYST_TOKEN).
- * A route declares the roles it accepts; no or unknown token → 401, a known
+ * (from the environment at the CLI edge: VIGIL_ADMIN_TOKEN, VIGIL_ANALYST_TOKEN,
+ * VIGIL_VIEWER_TOKEN). A route declares the roles it accepts (the analyst API
+ * checks in onRequest, before validation); no or unknown token → 401, a known
  * token of another role → 403. Tokens are compared in constant time.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { problem } from './problems.js';
 
 export type Role = 'admin' | 'analyst' | 'viewer';
 export type TokenRoles = ReadonlyMap<string, Role>;
@@ -15,6 +17,7 @@ export function tokensFromEnv(env: NodeJS.ProcessEnv): Map<string, Role> {
   const tokens = new Map<string, Role>();
   if (env.VIGIL_ADMIN_TOKEN) tokens.set(env.VIGIL_ADMIN_TOKEN, 'admin');
   if (env.VIGIL_ANALYST_TOKEN) tokens.set(env.VIGIL_ANALYST_TOKEN, 'analyst');
+  if (env.VIGIL_VIEWER_TOKEN) tokens.set(env.VIGIL_VIEWER_TOKEN, 'viewer');
   return tokens;
 }
 
@@ -46,3 +49,33 @@ export function requireRole(tokens: TokenRoles, allowed: readonly Role[]) {
     (request as FastifyRequest & { role?: Role }).role = role;
   };
 }
+
+/** Roles in order of power: a role may do everything a lower one may. */
+const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, analyst: 1, admin: 2 };
+
+/**
+ * Like requireRole, for the analyst API: lets through tokens of `minimum` or a
+ * higher role (viewer < analyst < admin), answering 401/403 in the API's
+ * problem shape `{ error: { code, message } }` (problems.ts).
+ */
+export function requireAtLeast(tokens: TokenRoles, minimum: Role) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const role = match ? roleOf(tokens, match[1]) : undefined;
+    if (!role) {
+      reply.header('www-authenticate', 'Bearer realm="vigil"');
+      return reply.code(401).send(problem('UNAUTHENTICATED', 'a valid bearer token is required'));
+    }
+    if (ROLE_RANK[role] < ROLE_RANK[minimum]) {
+      return reply
+        .code(403)
+        .send(problem('FORBIDDEN', `role ${role} may not do this; needs ${minimum} or above`));
+    }
+    (request as FastifyRequest & { role?: Role }).role = role;
+  };
+}
+
+/** The role requireRole/requireAtLeast attached to the request. */
+export const roleOfRequest = (request: FastifyRequest): Role | undefined =>
+  (request as FastifyRequest & { role?: Role }).role;

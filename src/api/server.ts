@@ -3,7 +3,9 @@
  * route declaring its request and response schemas: Shared Signals
  * transmitter metadata and JWKS (routes/ssf.ts), RFC 8936 poll delivery
  * (routes/poll.ts), and the ext_authz-style check for gateways and meshes
- * (routes/check.ts). Later issues add the analyst API as further plugins.
+ * (routes/check.ts); and, when given a query store, the analyst API
+ * (health/readiness/metrics, alerts, identities, models, ingest) with
+ * `/openapi.json` generated from every route's schema (openapi.ts).
  * Binds to 127.0.0.1 unless told otherwise.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -11,12 +13,21 @@ import type { Logger } from '../logging.js';
 import type { EnforcementTable } from '../signals/enforcement.js';
 import type { SigningKey } from '../signals/keys.js';
 import type { Outbox } from '../signals/outbox.js';
+import type { QueryStore } from '../store/queries.js';
 import type { TokenRoles } from './auth.js';
 import type { FeedbackService } from './feedback.js';
+import type { EngineMetrics, ModelDescription } from './metrics.js';
+import { OpenApiCollector } from './openapi.js';
+import { alertRoutes } from './routes/alerts.js';
 import { checkRoutes } from './routes/check.js';
 import { feedbackRoutes } from './routes/feedback.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { type IdentityAccess, identityRoutes } from './routes/identities.js';
+import { type IngestRouteOptions, ingestRoutes } from './routes/ingest.js';
+import { modelRoutes } from './routes/models.js';
 import { pollRoutes } from './routes/poll.js';
 import { ssfRoutes } from './routes/ssf.js';
+import { webRoutes } from './routes/web.js';
 
 export interface ApiDependencies {
   issuer: string;
@@ -28,6 +39,29 @@ export interface ApiDependencies {
   push: boolean;
   /** Analyst feedback on alerts (absent: no feedback route). */
   feedback?: { service: FeedbackService; tokens: TokenRoles };
+  /** The analyst API (absent: none of its routes). */
+  analyst?: AnalystApiDependencies;
+}
+
+export interface AnalystApiDependencies {
+  tokens: TokenRoles;
+  /** The store's read side (SQLite or ClickHouse, behind the shared interface). */
+  queries: QueryStore;
+  /** Named readiness checks for /readyz (source, store, models, …). */
+  readiness?: Readonly<Record<string, ReadinessCheck>>;
+  metrics?: EngineMetrics;
+  models?: () => readonly ModelDescription[];
+  identities?: IdentityAccess;
+  ingest?: Pick<IngestRouteOptions, 'accept' | 'requestsPerMinute'>;
+}
+
+async function registerAnalystApi(app: FastifyInstance, api: AnalystApiDependencies): Promise<void> {
+  const { tokens, queries } = api;
+  await app.register(healthRoutes, { readiness: api.readiness ?? {}, metrics: api.metrics });
+  await app.register(alertRoutes, { queries, tokens });
+  await app.register(identityRoutes, { queries, tokens, access: api.identities });
+  await app.register(modelRoutes, { tokens, models: api.models });
+  await app.register(ingestRoutes, { tokens, ...api.ingest });
 }
 
 export interface ApiOptions {
@@ -42,12 +76,18 @@ export async function buildServer(deps: ApiDependencies, logger?: Logger): Promi
     // Per-request logs would flood at gateway check rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
+  // Before any route, so the OpenAPI document sees them all.
+  const openApi = new OpenApiCollector();
+  app.addHook('onRoute', openApi.onRoute);
   await app.register(ssfRoutes, deps);
   if (deps.poll) await app.register(pollRoutes, { ...deps.poll, key: deps.key });
   await app.register(checkRoutes, { enforcement: deps.enforcement });
+  await app.register(webRoutes, {});
   if (deps.feedback) {
     await app.register(feedbackRoutes, { feedback: deps.feedback.service, tokens: deps.feedback.tokens });
   }
+  if (deps.analyst) await registerAnalystApi(app, deps.analyst);
+  app.get('/openapi.json', async () => openApi.document({ title: 'Vigil API', version: '1' }));
   return app;
 }
 

@@ -19,13 +19,15 @@ import { PushDeliverer } from '../signals/push.js';
 import { SignalsSink } from '../sinks/signals.js';
 import type { TokenRoles } from './auth.js';
 import { FeedbackService } from './feedback.js';
-import { startServer } from './server.js';
+import { type AnalystApiDependencies, startServer } from './server.js';
 
 /** What the analyst API needs from the running engine. */
 export interface TransmitterExtras {
   store?: StateStore;
   suppressions?: Suppressions;
   tokens?: TokenRoles;
+  /** The analyst API's engine-side parts (store read side, metrics, …); absent: not served. */
+  analyst?: Omit<AnalystApiDependencies, 'tokens'>;
 }
 
 export interface Transmitter {
@@ -92,6 +94,7 @@ export async function startTransmitter(
         poll: pollOutbox ? { outbox: pollOutbox, audience: signals.audience } : undefined,
         push: deliverers.length > 0,
         feedback: feedback ? { service: feedback, tokens: extras.tokens ?? new Map() } : undefined,
+        analyst: extras.analyst ? { ...extras.analyst, tokens: extras.tokens ?? new Map() } : undefined,
       },
       { host: config.api.host, port: config.api.port, logger: log },
     );

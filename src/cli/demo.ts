@@ -5,6 +5,7 @@
  * --out/vigil.db, queried like ClickHouse: src/store/sqlite-queries.ts), and a
  * live summary line shows throughput and alerts. Runs until Ctrl-C or --duration.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePipeline } from '../config/pipeline.js';
@@ -62,7 +63,15 @@ export function demo(options: DemoOptions, log: Logger): Promise<RunStats> {
   });
   process.stdout.write(
     `Vigil demo: simulated traffic at ${options.rate} events/s → ${options.out}/{scores,alerts,dead_letter}.ndjson and ${databasePath}\n` +
-      'Attacks start once baselines have matured (about a minute). Ctrl-C to stop.\n',
+      'Attacks start once baselines have matured (about a minute). Ctrl-C to stop.\n' +
+      (options.port === 0 ? '' : `Dashboard: http://127.0.0.1:${options.port ?? 8080}/\n`),
   );
-  return runLive(config, log, options.durationS);
+  // The analyst API's admin token: from the environment, or generated and printed once.
+  const adminToken = process.env.VIGIL_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  if (!process.env.VIGIL_ADMIN_TOKEN) {
+    process.stdout.write(
+      `Analyst API admin token (shown once; set VIGIL_ADMIN_TOKEN to choose one): ${adminToken}\n`,
+    );
+  }
+  return runLive(config, log, options.durationS, new Map([[adminToken, 'admin' as const]]));
 }

@@ -149,7 +149,7 @@ export async function runPartitioned(
         await checkpoint(unit);
       }
       recordBatch(stats, batch.records.length, output, took, options.keepBatchTimings === true);
-      options.onBatch?.(output, stats);
+      options.onBatch?.(output, stats, took);
     }
     for (const unit of units.values()) await checkpoint(unit);
   } finally {

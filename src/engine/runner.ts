@@ -25,8 +25,11 @@ export interface RunOptions {
   maxBatchRecords: number;
   maxWaitMs: number;
   signal?: AbortSignal;
-  /** Called after each committed batch, e.g. for a live summary line. */
-  onBatch?: (output: BatchOutput, stats: RunStats) => void;
+  /**
+   * Called after each committed batch, e.g. for a live summary line;
+   * `batchMs` is that batch's processing time (as in RunStats.batchMs).
+   */
+  onBatch?: (output: BatchOutput, stats: RunStats, batchMs: number) => void;
   /** Keep per-batch timings (for benchmarks); off by default to bound memory. */
   keepBatchTimings?: boolean;
   /**
@@ -71,7 +74,7 @@ export async function runPipeline(
       for (const sink of sinks) await sink.flush();
       await source.commit(batch.position);
       recordBatch(stats, batch.records.length, output, took, options.keepBatchTimings === true);
-      options.onBatch?.(output, stats);
+      options.onBatch?.(output, stats, took);
     }
   } finally {
     await processor.close();
