@@ -6,7 +6,9 @@
  */
 import type { TokenRoles } from '../api/auth.js';
 import { EngineMetrics, type ModelDescription } from '../api/metrics.js';
+import type { BaselineSummary } from '../api/routes/identities.js';
 import type { AnalystApiDependencies } from '../api/server.js';
+import type { StateStore } from '../baseline/state-store.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { openSqliteStore } from '../store/sqlite-database.js';
 import { SqliteQueryStore } from '../store/sqlite-queries.js';
@@ -36,6 +38,22 @@ function modelsOf(config: PipelineConfig, engine: Engine): () => ModelDescriptio
   ];
 }
 
+/** What the identity page shows of a baseline: its rhythm and the devices and countries it knows. */
+function baselineSummary(store: StateStore): (identity: string) => BaselineSummary | undefined {
+  return (identity) => {
+    const state = store.get(identity);
+    const profile = state?.auth ?? state?.service;
+    if (!state || !profile) return undefined;
+    return {
+      mature: profile.isMature,
+      events: profile.events,
+      hour_of_week: Array.from(profile.hours),
+      devices: state.auth?.devices.entries().map((entry) => entry.value) ?? [],
+      countries: state.auth?.countries.entries().map((entry) => entry.value) ?? [],
+    };
+  };
+}
+
 export function buildLiveApi(config: PipelineConfig, engine: Engine): LiveApi {
   const metrics = new EngineMetrics(config.name);
   const models = modelsOf(config, engine);
@@ -50,6 +68,7 @@ export function buildLiveApi(config: PipelineConfig, engine: Engine): LiveApi {
       metrics,
       models,
       readiness: { source: () => delivered, store: () => db.open, models: () => true },
+      identities: { baseline: baselineSummary(engine.store) },
     },
     sourceDelivered: () => {
       delivered = true;
