@@ -4,12 +4,11 @@
  * within the hour registers an authenticator of their own, or removes the
  * victim's, so the takeover survives a password reset.
  */
-import { type Access, type Actor, authEvent, sessionId, tokenId } from '../auth-events.js';
-import { newDevice } from '../devices.js';
+import { authEvent, sessionId, tokenId } from '../auth-events.js';
 import { MINUTE_MS } from '../options.js';
 import { accountChange } from './account-change.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { externalPlace, pickVictimUser } from './targets.js';
+import { emitWrongPasswords, outsideAttacker, pickVictimUser } from './targets.js';
 
 export const mfaTampering: Scenario = {
   name: 'mfa_tampering',
@@ -19,23 +18,11 @@ export const mfaTampering: Scenario = {
     const user = pickVictimUser(ctx);
     if (!user) return undefined;
     const { rng, ids } = ctx;
-    const actor: Actor = { identity: user.identity, identityType: 'user' };
-    const device = newDevice(rng, false);
-    const access: Access = { place: externalPlace(ctx, user), device, userAgent: device.userAgent };
-    const application = user.applications[0];
+    const attacker = outsideAttacker(ctx, user);
+    const { actor, access, application } = attacker;
     const start = ctx.now + rng.int(1, 20) * MINUTE_MS;
     const failures = spreadTimes(ctx, start, rng.int(2, 6) * MINUTE_MS, sized(ctx, 3, 5));
-    for (const at of failures) {
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'sign_in',
-          outcome: 'failure',
-          reason: 'invalid_password',
-          authMethod: 'password',
-          application,
-        }),
-      );
-    }
+    emitWrongPasswords(ctx, failures, attacker);
     const signedIn = failures.at(-1)! + rng.int(20_000, 120_000);
     ctx.emit(
       authEvent(ids, signedIn, actor, access, {

@@ -2,11 +2,10 @@
  * Brute force: 15-40 wrong passwords against one account from one external
  * address within 2-10 minutes, sometimes ending in a successful sign-in.
  */
-import { type Access, type Actor, authEvent, sessionId, tokenId } from '../auth-events.js';
-import { newDevice } from '../devices.js';
+import { authEvent, sessionId, tokenId } from '../auth-events.js';
 import { MINUTE_MS } from '../options.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { externalPlace, pickVictimUser } from './targets.js';
+import { emitWrongPasswords, outsideAttacker, pickVictimUser } from './targets.js';
 
 export const bruteForce: Scenario = {
   name: 'brute_force',
@@ -16,23 +15,11 @@ export const bruteForce: Scenario = {
     const user = pickVictimUser(ctx);
     if (!user) return undefined;
     const { rng, ids } = ctx;
-    const actor: Actor = { identity: user.identity, identityType: 'user' };
-    const device = newDevice(rng, false);
-    const access: Access = { place: externalPlace(ctx, user), device, userAgent: device.userAgent };
-    const application = user.applications[0];
+    const attacker = outsideAttacker(ctx, user);
+    const { actor, access, application } = attacker;
     const start = ctx.now + rng.int(1, 20) * MINUTE_MS;
     const times = spreadTimes(ctx, start, rng.int(2, 10) * MINUTE_MS, sized(ctx, 15, 40));
-    for (const at of times) {
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'sign_in',
-          outcome: 'failure',
-          reason: 'invalid_password',
-          authMethod: 'password',
-          application,
-        }),
-      );
-    }
+    emitWrongPasswords(ctx, times, attacker);
     if (rng.chance(0.5)) {
       ctx.emit(
         authEvent(ids, times.at(-1)! + rng.int(2_000, 20_000), actor, access, {

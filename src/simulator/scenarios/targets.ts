@@ -3,6 +3,8 @@
  * attacked recently, places the victim has never been seen at, and the next
  * moment that is a given local time of day for the victim.
  */
+import { type Access, type Actor, authEvent } from '../auth-events.js';
+import { newDevice } from '../devices.js';
 import { CITIES, type City, distanceKm, HOSTING_NETWORKS } from '../geography.js';
 import type { IdentityHistory } from '../history.js';
 import { hostingPlace, type Place, residentialPlace } from '../network.js';
@@ -129,5 +131,39 @@ export function nextLocalTime(
     const start = Math.max(earliest, midnight + fromMinute * MINUTE_MS);
     const end = midnight + toMinute * MINUTE_MS;
     if (end - start >= MINUTE_MS) return start + Math.floor(ctx.rng.float() * (end - start));
+  }
+}
+
+/**
+ * An attacker posing as `user` from an outside address on an unmanaged device
+ * of their own: the actor, access and application a password attack uses.
+ * Random draws, in order: the device, then the place.
+ */
+export function outsideAttacker(
+  ctx: ScenarioContext,
+  user: User,
+): { actor: Actor; access: Access; application: string } {
+  const actor: Actor = { identity: user.identity, identityType: 'user' };
+  const device = newDevice(ctx.rng, false);
+  const access: Access = { place: externalPlace(ctx, user), device, userAgent: device.userAgent };
+  return { actor, access, application: user.applications[0] };
+}
+
+/** One failed password sign-in per time in `times`. */
+export function emitWrongPasswords(
+  ctx: ScenarioContext,
+  times: readonly number[],
+  attacker: { actor: Actor; access: Access; application: string },
+): void {
+  for (const at of times) {
+    ctx.emit(
+      authEvent(ctx.ids, at, attacker.actor, attacker.access, {
+        action: 'sign_in',
+        outcome: 'failure',
+        reason: 'invalid_password',
+        authMethod: 'password',
+        application: attacker.application,
+      }),
+    );
   }
 }
