@@ -14,10 +14,9 @@ import type {
   StoredEvent,
   TimeRange,
 } from './queries.js';
+import { alertFilterClauses, clampLimit, type Placeholder } from './query-filters.js';
 
-const MAX_LIMIT = 10_000;
-const clampLimit = (limit: number | undefined, fallback: number) =>
-  Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit ?? fallback)));
+const placeholder: Placeholder = (name, type) => `{${name}:${type}}`;
 
 /** WHERE clauses for a time range over `time`/`time_ms`. */
 function timeClauses(range: Partial<TimeRange>, where: string[], params: SqlParams): void {
@@ -51,18 +50,7 @@ export class ClickHouseQueryStore implements QueryStore {
     const where: string[] = [];
     const params: SqlParams = {};
     timeClauses(filter, where, params);
-    if (filter.identity !== undefined) {
-      where.push('identity = {identity:String}');
-      params.identity = filter.identity;
-    }
-    if (filter.detector !== undefined) {
-      where.push('detector = {detector:String}');
-      params.detector = filter.detector;
-    }
-    if (filter.minSeverity !== undefined) {
-      where.push('severity >= {min_severity:Float64}');
-      params.min_severity = filter.minSeverity;
-    }
+    alertFilterClauses(filter, where, params, placeholder);
     params.limit = clampLimit(filter.limit, 100);
     params.offset = Math.max(0, Math.floor(filter.offset ?? 0));
     const rows = await this.connection.select<AlertRow>(

@@ -18,10 +18,9 @@ import type {
   StoredEvent,
   TimeRange,
 } from './queries.js';
+import { alertFilterClauses, clampLimit, type Placeholder } from './query-filters.js';
 
-const MAX_LIMIT = 10_000;
-const clampLimit = (limit: number | undefined, fallback: number) =>
-  Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit ?? fallback)));
+const placeholder: Placeholder = (name) => `@${name}`;
 
 type Params = Record<string, string | number>;
 
@@ -67,18 +66,7 @@ export class SqliteQueryStore implements QueryStore {
     const where: string[] = [];
     const params: Params = {};
     timeClauses(filter, where, params);
-    if (filter.identity !== undefined) {
-      where.push('identity = @identity');
-      params.identity = filter.identity;
-    }
-    if (filter.detector !== undefined) {
-      where.push('detector = @detector');
-      params.detector = filter.detector;
-    }
-    if (filter.minSeverity !== undefined) {
-      where.push('severity >= @min_severity');
-      params.min_severity = filter.minSeverity;
-    }
+    alertFilterClauses(filter, where, params, placeholder);
     params.limit = clampLimit(filter.limit, 100);
     params.offset = Math.max(0, Math.floor(filter.offset ?? 0));
     const rows = this.all<AlertRow>(
