@@ -6,6 +6,7 @@
 import { type BaselineSettings, DEFAULT_BASELINE } from '../baseline/config.js';
 import { StateStore } from '../baseline/state-store.js';
 import { detectorOverrides, enabledDetectors, type PipelineConfig } from '../config/pipeline.js';
+import { type BuiltEnvironment, buildEnvironment } from '../context/build.js';
 import { createDetectors } from '../detectors/index.js';
 import { Analyzer } from '../engine/analyzer.js';
 import { BatchProcessor, type BatchScorer } from '../engine/batch-processor.js';
@@ -49,6 +50,8 @@ export interface Engine {
   lstm?: LstmStage;
   /** False-positive suppressions from analyst feedback (src/api/feedback.ts). */
   suppressions: Suppressions;
+  /** Intel lists, devices, peer groups; `close()` stops their file watchers. */
+  environment: BuiltEnvironment;
 }
 
 /** Optional hooks into the engine's stages (feature dumps, error reporting). */
@@ -85,6 +88,7 @@ export function buildEngine(
   const lstm = config.models.lstm?.enabled ? buildLstmStage(config.models.lstm, store) : undefined;
   if (lstm) batchScorers.push(lstm.scorer);
   const suppressions = new Suppressions();
+  const environment = buildEnvironment(config, store);
   const analyzer = new Analyzer(store, {
     authDetectors: detectors.auth,
     serviceDetectors: detectors.service,
@@ -93,6 +97,7 @@ export function buildEngine(
     weights,
     features: iforest?.features,
     findingFilter: suppressions,
+    environment: environment.environment,
   });
   const processor = new BatchProcessor(analyzer, {
     format: inputFormat(config.source.format ?? 'canonical'),
@@ -102,7 +107,7 @@ export function buildEngine(
     batchScorers,
     now,
   });
-  return { store, analyzer, processor, iforest, lstm, suppressions };
+  return { store, analyzer, processor, iforest, lstm, suppressions, environment };
 }
 
 export function buildSource(config: PipelineConfig, log?: Logger): Source {

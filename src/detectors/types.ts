@@ -11,6 +11,7 @@ import type { AuthProfile } from '../baseline/auth-profile.js';
 import type { IdentityState } from '../baseline/identity-state.js';
 import type { ServiceProfile } from '../baseline/service-profile.js';
 import type { SourceTracker } from '../baseline/source-tracker.js';
+import type { DetectorEnvironment } from '../context/environment.js';
 import type { AccountEvent, AuthEvent, EventKind, ServiceEvent } from '../events/schema.js';
 
 export interface Finding {
@@ -34,11 +35,14 @@ export interface AuthContext {
   state: IdentityState;
   profile: AuthProfile;
   sources: SourceTracker;
+  /** Intel lists, devices, peer groups (src/context/environment.ts); absent in bare unit tests. */
+  environment?: DetectorEnvironment;
 }
 
 export interface ServiceContext {
   state: IdentityState;
   profile: ServiceProfile;
+  environment?: DetectorEnvironment;
 }
 
 export interface AuthDetector {
@@ -63,6 +67,7 @@ export interface AccountContext {
   profile: AccountProfile;
   actorState: IdentityState | undefined;
   actorProfile: AccountProfile | undefined;
+  environment?: DetectorEnvironment;
 }
 
 export interface AccountDetector {

@@ -11,6 +11,7 @@
 import { AccountProfile } from '../baseline/account-profile.js';
 import type { IdentityState } from '../baseline/identity-state.js';
 import type { StateStore } from '../baseline/state-store.js';
+import type { DetectorEnvironment, EventFacts } from '../context/environment.js';
 import type { AccountDetector, AuthDetector, Finding, ServiceDetector } from '../detectors/types.js';
 import type { AccountEvent, VigilEvent } from '../events/schema.js';
 import type { FeatureBatch } from '../features/feature-batch.js';
@@ -32,6 +33,8 @@ export interface AnalyzerOptions {
   features?: FeatureBatch;
   /** Analyst feedback: drops findings of patterns marked false positive (src/risk/policy-suppressions.ts). */
   findingFilter?: { filter(event: VigilEvent, findings: Finding[]): Finding[] };
+  /** Intel lists, devices, peer groups handed to every detector (src/context/build.ts). */
+  environment?: DetectorEnvironment;
 }
 
 export interface Analysis {
@@ -40,6 +43,8 @@ export interface Analysis {
   risk: number;
   components: Record<string, number>;
   learned: boolean;
+  /** What the environment says about this event (intel categories, device posture), for the policy. */
+  facts?: EventFacts;
 }
 
 const NO_FINDINGS: Finding[] = [];
@@ -86,7 +91,7 @@ export class Analyzer {
     if (event.outcome === 'failure' && event.src_ip && event.action === 'sign_in') {
       this.store.sources.recordFailure(event.src_ip, event.identity, event.time);
     }
-    const context = { state, profile, sources: this.store.sources };
+    const context = { state, profile, sources: this.store.sources, environment: this.options.environment };
     let findings = NO_FINDINGS;
     for (const detector of this.options.authDetectors) {
       const finding = detector.inspect(event, context);
@@ -100,7 +105,7 @@ export class Analyzer {
     const state = this.store.obtain(event.identity, event.identity_type);
     const profile = this.store.serviceProfile(state);
     profile.track(event);
-    const context = { state, profile };
+    const context = { state, profile, environment: this.options.environment };
     let findings = NO_FINDINGS;
     for (const detector of this.options.serviceDetectors) {
       const finding = detector.inspect(event, context);
@@ -121,7 +126,13 @@ export class Analyzer {
         event.actor === event.identity ? state : this.store.obtain(event.actor, event.actor_type ?? 'user');
       accountProfile(actorState).trackMade(event);
     }
-    const context = { state, profile, actorState, actorProfile: actorState?.account };
+    const context = {
+      state,
+      profile,
+      actorState,
+      actorProfile: actorState?.account,
+      environment: this.options.environment,
+    };
     let findings = NO_FINDINGS;
     for (const detector of this.options.accountDetectors ?? []) {
       const finding = detector.inspect(event, context);

@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IdentityState } from '../baseline/identity-state.js';
+import type { EventFacts } from '../context/environment.js';
 import type { Finding } from '../detectors/types.js';
 import type { BatchOutput } from '../engine/types.js';
 import type { IdentityType, VigilEvent } from '../events/schema.js';
@@ -107,7 +108,7 @@ export class ResponseStage {
 
   respond(
     event: VigilEvent,
-    analysis: { risk: number; findings: readonly Finding[] },
+    analysis: { risk: number; findings: readonly Finding[]; facts?: EventFacts },
     state: IdentityState,
     output: BatchOutput,
   ): void {
@@ -120,7 +121,13 @@ export class ResponseStage {
       analysis.findings.length === 0 ? NO_DETECTORS : analysis.findings.map((finding) => finding.detector);
     if (risk.level !== previousLevel)
       this.levelChanged(event, previousLevel, risk.level, risk.score, detectors, output);
-    const rule = this.options.policy.match({ event, detectors, eventRisk: analysis.risk, level: risk.level });
+    const rule = this.options.policy.match({
+      event,
+      detectors,
+      eventRisk: analysis.risk,
+      level: risk.level,
+      facts: analysis.facts,
+    });
     if (!rule) return;
     const mode: DecisionMode = this.options.policy.isAllowlisted(event.identity)
       ? 'allowlisted'

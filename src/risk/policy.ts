@@ -5,6 +5,7 @@
  * an allowlisted identity into `allow`. Pure matching: cool-downs and the
  * records of what was decided live in decisions.ts.
  */
+import type { EventFacts } from '../context/environment.js';
 import type { VigilEvent } from '../events/schema.js';
 import { atLeast, type RiskLevel } from './accumulator.js';
 import type { PolicyAction, PolicyConfig, PolicyRuleConfig } from './policy-config.js';
@@ -25,6 +26,8 @@ export interface PolicyInput {
   detectors: readonly string[];
   eventRisk: number;
   level: RiskLevel;
+  /** What the environment says about the event (intel categories, device posture); absent when unknown. */
+  facts?: EventFacts;
 }
 
 type Test = (input: PolicyInput) => boolean;
