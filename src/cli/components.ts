@@ -120,6 +120,7 @@ export function buildSource(config: PipelineConfig, log?: Logger): Source {
     rate: source.rate,
     users: source.users,
     workloads: source.workloads,
+    scenarios: source.scenarios,
   });
 }
 

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { VigilError } from '../errors.js';
 import { FORMAT_NAMES } from '../events/formats/index.js';
 import { createLogger } from '../logging.js';
+import { SCENARIOS, type ScenarioName } from '../simulator/labels.js';
 import { VENDOR_FORMATS } from '../simulator/vendor-encode.js';
 import { demo } from './demo.js';
 import { formatReplaySummary, replay } from './replay.js';
@@ -155,6 +156,11 @@ export async function main(argv: string[]): Promise<number> {
       'canonical',
     )
     .option('--no-attacks', 'normal traffic only')
+    .option(
+      '--scenarios <names>',
+      `comma-separated scenarios to inject (default: the standard set); known: ${SCENARIOS.join(', ')}`,
+      (value: string) => value.split(',').map((name) => name.trim()) as ScenarioName[],
+    )
     .action(async (o) => {
       await simulateCommand({
         out: o.out,
@@ -162,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
         seed: o.seed,
         format: o.format,
         attacks: o.attacks,
+        scenarios: o.scenarios,
       });
     });
 

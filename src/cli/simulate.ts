@@ -1,6 +1,6 @@
 /** `vigil simulate`: write simulated traffic and its attack labels, with a progress bar. */
 import { SingleBar } from 'cli-progress';
-import { writeSimulation } from '../simulator/index.js';
+import { type ScenarioName, writeSimulation } from '../simulator/index.js';
 import type { VendorFormat } from '../simulator/vendor-encode.js';
 
 export interface SimulateOptions {
@@ -9,6 +9,8 @@ export interface SimulateOptions {
   seed: number;
   format: 'canonical' | 'ocsf' | VendorFormat;
   attacks: boolean;
+  /** Scenarios to inject (default: the standard set). */
+  scenarios?: ScenarioName[];
 }
 
 export async function simulateCommand(options: SimulateOptions): Promise<void> {

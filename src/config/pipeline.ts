@@ -16,6 +16,7 @@ import { errors } from '../errors.js';
 import { FORMAT_NAMES } from '../events/formats/index.js';
 import { PolicySchema, riskAccumulationProperties } from '../risk/policy-config.js';
 import { ApiSchema, SignalsSchema } from '../signals/config.js';
+import { SCENARIOS } from '../simulator/labels.js';
 import { CheckpointSchema, ClickHouseSinkSchema, KafkaSinkSchema, KafkaSourceSchema } from './production.js';
 import { SqliteSinkSchema } from './sqlite.js';
 
@@ -37,6 +38,12 @@ const SimulatorSource = Type.Object(
       Type.Integer({ minimum: 1, description: 'simulated people (default scales with events)' }),
     ),
     workloads: Type.Optional(Type.Integer({ minimum: 1, description: 'simulated workloads' })),
+    scenarios: Type.Optional(
+      Type.Array(Type.Union(SCENARIOS.map((name) => Type.Literal(name))), {
+        minItems: 1,
+        description: 'attack scenarios to inject (default: the standard set)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

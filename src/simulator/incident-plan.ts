@@ -7,7 +7,7 @@
  * With unbounded events, incidents start after about eight simulated days and
  * follow at a spacing that keeps the attack share near 1.5%.
  */
-import { SCENARIOS, type ScenarioName } from './labels.js';
+import type { ScenarioName } from './labels.js';
 import type { ResolvedOptions } from './options.js';
 import type { Random } from './random.js';
 import { SCENARIO_REGISTRY } from './scenarios/index.js';
@@ -25,10 +25,10 @@ interface PendingIncident {
   retries: number;
 }
 
-const rangeTotals = (): { min: number; max: number } => {
+const rangeTotals = (scenarios: readonly ScenarioName[]): { min: number; max: number } => {
   let min = 0;
   let max = 0;
-  for (const name of SCENARIOS) {
+  for (const name of scenarios) {
     min += SCENARIO_REGISTRY[name].eventRange[0];
     max += SCENARIO_REGISTRY[name].eventRange[1];
   }
@@ -53,7 +53,7 @@ export class IncidentPlan {
     private readonly options: ResolvedOptions,
     private readonly rng: Random,
   ) {
-    const totals = rangeTotals();
+    const totals = rangeTotals(options.scenarios);
     if (Number.isFinite(options.events)) {
       const perScenario = incidentsPerScenario(options.events);
       const budget = ATTACK_BUDGET_SHARE * options.events;
@@ -64,7 +64,8 @@ export class IncidentPlan {
       this.planFinite(perScenario);
     } else {
       this.intensity = 0.5;
-      const meanIncident = (totals.min + (this.intensity / 2) * (totals.max - totals.min)) / SCENARIOS.length;
+      const meanIncident =
+        (totals.min + (this.intensity / 2) * (totals.max - totals.min)) / options.scenarios.length;
       this.streamingGap = Math.round(meanIncident / STREAMING_ATTACK_SHARE);
       this.pending.push({
         scenario: this.nextInCycle(),
@@ -118,7 +119,7 @@ export class IncidentPlan {
 
   private planFinite(perScenario: number): void {
     const order = this.rng.shuffled(
-      SCENARIOS.flatMap((name) => Array.from({ length: perScenario }, () => name)),
+      this.options.scenarios.flatMap((name) => Array.from({ length: perScenario }, () => name)),
     );
     const step = (LAST_SHARE - FIRST_SHARE) / order.length;
     order.forEach((scenario, i) => {
@@ -128,7 +129,7 @@ export class IncidentPlan {
   }
 
   private nextInCycle(): ScenarioName {
-    if (this.cycle.length === 0) this.cycle = this.rng.shuffled(SCENARIOS);
+    if (this.cycle.length === 0) this.cycle = this.rng.shuffled(this.options.scenarios);
     return this.cycle.shift()!;
   }
 

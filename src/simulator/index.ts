@@ -5,7 +5,14 @@
  */
 
 export { CORPORATE_VPN } from './geography.js';
-export { SCENARIOS, type ScenarioLabel, type ScenarioName, type SimulatedEvent } from './labels.js';
+export {
+  CONTEXT_SCENARIOS,
+  DEFAULT_SCENARIOS,
+  SCENARIOS,
+  type ScenarioLabel,
+  type ScenarioName,
+  type SimulatedEvent,
+} from './labels.js';
 export { toOcsf } from './ocsf-encode.js';
 export type { SimulationOptions } from './options.js';
 export { simulate } from './simulate.js';

@@ -4,7 +4,8 @@
  */
 import type { VigilEvent } from '../events/schema.js';
 
-export const SCENARIOS = [
+/** The scenarios a simulation injects unless told otherwise (`SimulationOptions.scenarios`). */
+export const DEFAULT_SCENARIOS = [
   'impossible_travel',
   'brute_force',
   'password_spray',
@@ -24,6 +25,15 @@ export const SCENARIOS = [
   'dormant_account',
   'account_change_burst',
 ] as const;
+
+/**
+ * Zero-trust context scenarios (device posture, threat intel, peer groups,
+ * data movement): injected only when asked for by name.
+ */
+export const CONTEXT_SCENARIOS = [] as const;
+
+/** Every scenario the simulator knows. */
+export const SCENARIOS = [...DEFAULT_SCENARIOS, ...CONTEXT_SCENARIOS] as const;
 
 export type ScenarioName = (typeof SCENARIOS)[number];
 

@@ -3,6 +3,7 @@
  * that the simulated span is about three weeks whatever the event count: each
  * identity accumulates a history before the attack phase (the last 35%).
  */
+import { DEFAULT_SCENARIOS, SCENARIOS, type ScenarioName } from './labels.js';
 
 export interface SimulationOptions {
   /** Seed of every random choice; the same options give the same events. */
@@ -17,6 +18,8 @@ export interface SimulationOptions {
   startTime?: number;
   /** Whether to inject labelled attack incidents; default true. */
   attacks?: boolean;
+  /** Scenarios to inject, each as often as the event count asks for; default DEFAULT_SCENARIOS. */
+  scenarios?: readonly ScenarioName[];
 }
 
 export interface ResolvedOptions {
@@ -26,6 +29,7 @@ export interface ResolvedOptions {
   workloads: number;
   startTime: number;
   attacks: boolean;
+  scenarios: readonly ScenarioName[];
   /** Intended span of normal traffic, in days. */
   spanDays: number;
   /** Expected events per simulated day across all identities. */
@@ -49,6 +53,17 @@ function positiveInteger(name: string, value: number): number {
   return Math.floor(value);
 }
 
+function resolveScenarios(names: readonly ScenarioName[] | undefined): readonly ScenarioName[] {
+  if (names === undefined) return DEFAULT_SCENARIOS;
+  const known = new Set<string>(SCENARIOS);
+  for (const name of names) {
+    if (!known.has(name))
+      throw new RangeError(`simulator: unknown scenario "${name}"; known: ${SCENARIOS.join(', ')}`);
+  }
+  if (names.length === 0) throw new RangeError('simulator: option "scenarios" must name at least one');
+  return [...new Set(names)];
+}
+
 export function resolveOptions(options: SimulationOptions): ResolvedOptions {
   const events = options.events === Infinity ? Infinity : positiveInteger('events', options.events);
   if (!Number.isFinite(options.seed))
@@ -69,6 +84,7 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
     workloads: Math.max(2, workloads),
     startTime,
     attacks: options.attacks ?? true,
+    scenarios: resolveScenarios(options.scenarios),
     spanDays: SPAN_DAYS,
     eventsPerDay,
   };

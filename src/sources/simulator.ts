@@ -5,7 +5,7 @@
  * handed over as objects; they still pass the format mapper and validation.
  */
 import type { RawRecord, Source, SourceBatch } from '../engine/types.js';
-import { type SimulatedEvent, simulate } from '../simulator/index.js';
+import { type ScenarioName, type SimulatedEvent, simulate } from '../simulator/index.js';
 
 export interface SimulatorSourceOptions {
   seed: number;
@@ -15,6 +15,8 @@ export interface SimulatorSourceOptions {
   rate: number;
   users?: number;
   workloads?: number;
+  /** Scenarios to inject (default: the standard set). */
+  scenarios?: readonly ScenarioName[];
 }
 
 export class SimulatorSource implements Source {
@@ -30,6 +32,7 @@ export class SimulatorSource implements Source {
       events: options.events ?? Number.POSITIVE_INFINITY,
       users: options.users,
       workloads: options.workloads,
+      scenarios: options.scenarios,
     });
   }
 

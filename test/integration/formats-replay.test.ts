@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/cli/replay.js';
-import { SCENARIOS, writeSimulation } from '../../src/simulator/index.js';
+import { DEFAULT_SCENARIOS, writeSimulation } from '../../src/simulator/index.js';
 
 const NOW = () => Date.UTC(2026, 5, 1);
 const EVENTS = 20_000;
@@ -36,7 +36,7 @@ describe('replay over simulator output in vendor formats', () => {
       expect(result.stats.deadLetters).toBe(0);
       expect(result.stats.scored).toBe(EVENTS);
       const detection = result.detection!;
-      expect(Object.keys(detection.scenarios).sort()).toEqual([...SCENARIOS].sort());
+      expect(Object.keys(detection.scenarios).sort()).toEqual([...DEFAULT_SCENARIOS].sort());
       for (const [scenario, row] of Object.entries(detection.scenarios)) {
         if (format === 'windows' && GEO_SCENARIOS.has(scenario)) continue;
         expect({ scenario, missed: row.incidents - row.detected }).toEqual({ scenario, missed: 0 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayResult, replay } from '../../src/cli/replay.js';
-import { SCENARIOS, writeSimulation } from '../../src/simulator/index.js';
+import { DEFAULT_SCENARIOS, writeSimulation } from '../../src/simulator/index.js';
 
 const NOW = () => Date.UTC(2026, 5, 1);
 const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-'));
@@ -36,7 +36,7 @@ beforeAll(async () => {
 describe('replay over simulator output', () => {
   it('detects every labelled incident of every attack scenario', () => {
     const detection = canonical.detection!;
-    expect(Object.keys(detection.scenarios).sort()).toEqual([...SCENARIOS].sort());
+    expect(Object.keys(detection.scenarios).sort()).toEqual([...DEFAULT_SCENARIOS].sort());
     for (const [scenario, row] of Object.entries(detection.scenarios)) {
       expect({ scenario, missed: row.incidents - row.detected }).toEqual({ scenario, missed: 0 });
     }

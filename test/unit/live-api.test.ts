@@ -19,7 +19,12 @@ describe('live analyst API wiring', () => {
     const live = buildLiveApi(config, engine);
     try {
       const summary = live.analyst?.identities?.baseline?.('alice@example.com');
-      expect(summary).toMatchObject({ mature: true, events: 30, devices: ['dev-alice-laptop'], countries: ['DE'] });
+      expect(summary).toMatchObject({
+        mature: true,
+        events: 30,
+        devices: ['dev-alice-laptop'],
+        countries: ['DE'],
+      });
       expect(summary!.hour_of_week).toHaveLength(168);
       expect(summary!.hour_of_week.reduce((a, b) => a + b, 0)).toBe(30);
       expect(live.analyst?.identities?.baseline?.('nobody@example.com')).toBeUndefined();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountEvent, AuthEvent, ServiceEvent, type VigilEvent } from '../../src/events/schema.js';
 import { distanceKm } from '../../src/simulator/geography.js';
 import {
+  DEFAULT_SCENARIOS,
   SCENARIOS,
   type SimulatedEvent,
   simulate,
@@ -77,7 +78,7 @@ describe('simulator', () => {
       const scenario = members[0]!.label!.scenario;
       perScenario.set(scenario, (perScenario.get(scenario) ?? 0) + 1);
     }
-    for (const scenario of SCENARIOS)
+    for (const scenario of DEFAULT_SCENARIOS)
       expect(perScenario.get(scenario) ?? 0, scenario).toBeGreaterThanOrEqual(2);
     const attackEvents = run.filter((item) => item.label).length;
     expect(attackEvents / run.length).toBeLessThan(0.03);
