@@ -49,6 +49,8 @@ export interface PipelineBenchResult {
   peak_rss_mb: number;
   identities: number;
   state_heap_bytes_per_identity: number;
+  devices: number;
+  state_heap_bytes_per_device: number;
   state_snapshot_bytes_per_identity: number;
   events: number;
   alerts: number;
@@ -77,7 +79,7 @@ function collectGarbage(): boolean {
 function stateHeapPerIdentity(
   settings: BaselineSettings,
   snapshotText: string,
-  identities: number,
+  entities: number,
   log: (line: string) => void,
 ): number {
   if (!collectGarbage()) {
@@ -92,7 +94,7 @@ function stateHeapPerIdentity(
     copies.push(store);
   }
   collectGarbage();
-  return (process.memoryUsage().heapUsed - before) / (copies.length * identities);
+  return (process.memoryUsage().heapUsed - before) / (copies.length * entities);
 }
 
 export async function benchPipeline(
@@ -145,9 +147,14 @@ export async function benchPipeline(
     const seconds = (performance.now() - started) / 1000;
     const identities = engine.store.size;
 
-    // Identity state only: the population-level trackers (source addresses, incident alerts) are not per identity.
-    const snapshotText = JSON.stringify({ ...engine.store.snapshot(), sources: [], incidentAlerts: [] });
+    // Identity state only: the population-level trackers (source addresses, incident alerts) and the
+    // device book are not per identity; devices are measured on their own.
+    const full = engine.store.snapshot();
+    const snapshotText = JSON.stringify({ ...full, sources: [], incidentAlerts: [], devices: undefined });
     const heapPerIdentity = stateHeapPerIdentity(engine.store.settings, snapshotText, identities, log);
+    const devices = engine.store.devices.size;
+    const deviceText = JSON.stringify({ ...full, identities: [], sources: [], incidentAlerts: [] });
+    const heapPerDevice = devices > 0 ? stateHeapPerIdentity(engine.store.settings, deviceText, devices, log) : 0;
 
     const sorted = [...stats.batchMs].sort((a, b) => a - b);
     return {
@@ -158,6 +165,8 @@ export async function benchPipeline(
       identities,
       state_heap_bytes_per_identity: Math.round(heapPerIdentity),
       state_snapshot_bytes_per_identity: Math.round(Buffer.byteLength(snapshotText) / identities),
+      devices,
+      state_heap_bytes_per_device: Math.round(heapPerDevice),
       events: stats.scored,
       alerts: stats.alerts,
       dead_letters: stats.deadLetters,
@@ -226,6 +235,7 @@ async function main(): Promise<void> {
       `peak RSS         ${result.peak_rss_mb} MB`,
       `identities       ${result.identities.toLocaleString('en-US')}`,
       `state/identity   ${result.state_heap_bytes_per_identity} B heap, ${result.state_snapshot_bytes_per_identity} B snapshot`,
+      `state/device     ${result.state_heap_bytes_per_device} B heap (${result.devices} devices in the device book)`,
       '',
     ].join('\n'),
   );

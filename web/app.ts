@@ -5,6 +5,8 @@
  * shows "unavailable" instead of breaking the page. The bearer token the
  * analyst pastes is kept in sessionStorage and sent with every API call.
  */
+import { effectivenessPanel } from './effectiveness.js';
+import { modelHealthView } from './model-health.js';
 
 const POLL_MS = 3000;
 const EVENT_ROWS = 40;
@@ -136,6 +138,11 @@ async function get(path: string): Promise<unknown | undefined> {
   }
 }
 
+/** A stored verdict or triage status; `open` (no verdict yet) is none. */
+function verdictOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && value !== 'open' ? value : undefined;
+}
+
 function toAlert(raw: Json): Alert {
   const fb = pick(raw, 'feedback');
   return {
@@ -146,7 +153,7 @@ function toAlert(raw: Json): Alert {
     severity: num(pick(raw, 'severity')),
     risk: num(pick(raw, 'risk', 'score')),
     summary: String(pick(raw, 'summary', 'message', 'description') ?? ''),
-    verdict: (pick(raw, 'verdict') ?? pick(fb, 'verdict')) as string | undefined,
+    verdict: verdictOf(pick(raw, 'verdict') ?? pick(fb, 'verdict') ?? pick(raw, 'status')),
   };
 }
 
@@ -211,6 +218,29 @@ async function sendFeedback(id: string, verdict: Verdict): Promise<string | unde
     return undefined;
   } catch (error) {
     return String(error);
+  }
+}
+
+/** The answer to the last revoke/reset, shown on that identity's page. */
+let lastAction = { identity: '', message: '' };
+
+/** Revoke or reset an identity through the engine; returns what the server says happened. */
+async function sendAction(identity: string, action: 'revoke' | 'reset'): Promise<string> {
+  if (!token()) return 'paste a bearer token first';
+  try {
+    const response = await fetch(`/api/identities/${encodeURIComponent(identity)}/${action}`, {
+      method: 'POST',
+      headers: headers({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ reason: `from the dashboard` }),
+    });
+    const body = (await response.json().catch(() => ({}))) as Json;
+    if (!response.ok) {
+      const error = pick(body, 'error') as Json | undefined;
+      return `${action} failed: ${response.status} ${String(pick(error, 'message') ?? response.statusText)}`;
+    }
+    return `${action}: ${body.enforced ? 'enforced' : 'not enforced'}: ${String(body.detail ?? '')}`;
+  } catch (error) {
+    return `${action} failed: ${String(error)}`;
   }
 }
 
@@ -373,9 +403,11 @@ async function overview(): Promise<string> {
   const identities =
     identitiesBody === undefined ? undefined : listOf(identitiesBody, 'identities').map(toIdentity);
   const rate =
-    eventsPerSecond === undefined
-      ? '<span class="unavailable">unavailable</span>'
-      : eventsPerSecond.toFixed(0);
+    eventsPerSecond !== undefined
+      ? eventsPerSecond.toFixed(0)
+      : lastEvents
+        ? '<span class="muted">measuring…</span>'
+        : '<span class="unavailable">unavailable</span>';
   const cards = `<div class="cards">
     <div class="panel"><h2>Events / s</h2><div class="big" id="eps">${rate}</div></div>
     <div class="panel"><h2>Alerts</h2><div class="big" id="alert-count">${alerts ? alerts.length : '<span class="unavailable">unavailable</span>'}</div></div>
@@ -405,14 +437,17 @@ async function overview(): Promise<string> {
   const decisions =
     decisionsBody === undefined
       ? unavailable('Decisions')
-      : `<table><tr><th>Time</th><th>Identity</th><th>Decision</th></tr>${listOf(decisionsBody, 'decisions')
+      : `<table id="decisions-table"><tr><th>Time</th><th>Identity</th><th>Decision</th><th>By</th></tr>${listOf(
+          decisionsBody,
+          'decisions',
+        )
           .slice(0, 10)
           .map(
             (d) =>
-              `<tr><td>${esc(fmtTime(toMs(pick(d, 'time', 'at'))))}</td><td>${identityLink(String(pick(d, 'identity', 'subject') ?? ''))}</td><td>${esc(pick(d, 'decision', 'action', 'kind'))}</td></tr>`,
+              `<tr title="${esc(pick(d, 'reason') ?? '')}"><td class="nowrap">${esc(fmtTime(toMs(pick(d, 'time_ms', 'time', 'at'))).slice(5, 16))}</td><td>${identityLink(String(pick(d, 'identity', 'subject') ?? ''))}</td><td>${esc(String(pick(d, 'action', 'decision', 'kind') ?? '').replaceAll('_', ' '))}${pick(d, 'mode') && pick(d, 'mode') !== 'enforce' ? ` <span class="muted">(${esc(pick(d, 'mode'))})</span>` : ''}</td><td>${esc(pick(d, 'actor') ?? '')}</td></tr>`,
           )
           .join('')}</table>`;
-  return `${cards}${chart}<div class="grid wide-middle">
+  return `${cards}${await effectivenessPanel(get)}${chart}<div class="grid wide-middle">
     <div class="panel"><h2>Top risky identities</h2>${top}</div>
     <div class="panel"><h2>Recent alerts</h2>${recent}</div>
     <div class="panel"><h2>Recent decisions</h2>${decisions}</div>
@@ -469,7 +504,7 @@ async function identityView(id: string): Promise<string> {
     detail === undefined
       ? unavailable('Identity details')
       : `<div>Risk ${riskBadge(num(pick(detail, 'risk_now', 'risk', 'score', 'max_risk')))} ${esc(pick(detail, 'type', 'identity_type') ?? '')}</div>`
-  }</div>`;
+  }<div class="actions"><button data-act="revoke" data-identity="${esc(id)}">Revoke sessions</button> <button data-act="reset" data-identity="${esc(id)}">Reset risk</button> <span id="act-message" class="muted">${lastAction.identity === id ? esc(lastAction.message) : ''}</span></div></div>`;
   if (detail === undefined) {
     return `${title}<div class="panel"><h2>Alerts</h2>${mine ? alertTable(mine) : unavailable('Alerts')}</div>`;
   }
@@ -526,14 +561,140 @@ function alertTable(alerts: Alert[]): string {
     .join('')}</table>`;
 }
 
+// ---------- models and pipeline health ----------
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus text exposition → samples (comments skipped; label values unescaped). */
+function parseMetrics(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[pair[1]] = pair[2].replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+    }
+    samples.push({ name: m[1], labels, value: Number(m[3]) });
+  }
+  return samples;
+}
+
+/** Sum of a metric's samples grouped by one label. */
+function byLabel(samples: Sample[], name: string, label: string): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const sample of samples) {
+    if (sample.name !== name) continue;
+    const key = sample.labels[label] ?? '';
+    sums.set(key, (sums.get(key) ?? 0) + sample.value);
+  }
+  return [...sums].sort((a, b) => b[1] - a[1]);
+}
+
+/** Upper bound of the bucket holding quantile `q` of a Prometheus histogram (cumulative buckets). */
+function histogramQuantile(samples: Sample[], name: string, q: number): number | undefined {
+  const buckets = samples
+    .filter((s) => s.name === `${name}_bucket`)
+    .map((s) => ({
+      le: s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le),
+      count: s.value,
+    }))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return undefined;
+  return buckets.find((b) => b.count >= q * total)?.le;
+}
+
+function countTable(id: string, title: string, rows: [string, number][]): string {
+  const body = rows.length
+    ? `<table id="${id}">${rows.map(([key, value]) => `<tr><td>${esc(key || '—')}</td><td class="num">${esc(value)}</td></tr>`).join('')}</table>`
+    : '<p class="muted">none yet</p>';
+  return `<div class="panel"><h2>${esc(title)}</h2>${body}</div>`;
+}
+
+async function modelsView(): Promise<string> {
+  return `<div id="models-page">${await modelHealthView(get)}</div>`;
+}
+
+async function healthView(): Promise<string> {
+  const [ready, metricsText] = await Promise.all([
+    fetch('/readyz')
+      .then((r) => r.json() as Promise<Json>)
+      .catch(() => undefined),
+    get('/metrics'),
+  ]);
+  const checks = (pick(ready, 'checks') ?? {}) as Record<string, boolean>;
+  const readiness = ready
+    ? `<div class="panel"><h2>Readiness: ${ready.ready ? 'ready' : '<span class="error">not ready</span>'}</h2><table id="readiness">${Object.entries(
+        checks,
+      )
+        .map(
+          ([name, up]) =>
+            `<tr><td>${esc(name)}</td><td>${up ? 'up' : '<span class="error">down</span>'}</td></tr>`,
+        )
+        .join('')}</table></div>`
+    : `<div class="panel"><h2>Readiness</h2>${unavailable('Readiness')}</div>`;
+  if (typeof metricsText !== 'string')
+    return `${readiness}<div class="panel"><h2>Metrics</h2>${unavailable('Metrics')}</div>`;
+  const samples = parseMetrics(metricsText);
+  const total = (name: string) => samples.filter((s) => s.name === name).reduce((sum, s) => sum + s.value, 0);
+  const p50 = histogramQuantile(samples, 'vigil_batch_duration_seconds', 0.5);
+  const p99 = histogramQuantile(samples, 'vigil_batch_duration_seconds', 0.99);
+  const ms = (seconds: number | undefined) =>
+    seconds === undefined ? '—' : Number.isFinite(seconds) ? `≤ ${(seconds * 1000).toFixed(0)} ms` : '> 5 s';
+  const lag = samples.filter((s) => s.name === 'vigil_consumer_lag');
+  const cards = `<div class="cards">
+    <div class="panel"><h2>Events scored</h2><div class="big" id="events-total">${total('vigil_events_total')}</div></div>
+    <div class="panel"><h2>Dead letters</h2><div class="big">${total('vigil_dead_letters_total')}</div></div>
+    <div class="panel"><h2>Batch latency p50 / p99</h2><div class="big">${ms(p50)} / ${ms(p99)}</div></div>
+    <div class="panel"><h2>Store write errors</h2><div class="big">${total('vigil_store_write_errors_total')}</div></div>
+    <div class="panel"><h2>Consumer lag</h2><div class="big">${lag.length ? lag.reduce((sum, s) => sum + s.value, 0) : '—'}</div></div>
+  </div>`;
+  const models = samples
+    .filter((s) => s.name === 'vigil_model_info')
+    .map((s): [string, number] => [`${s.labels.model} ${s.labels.version} (${s.labels.backend})`, s.value]);
+  return `${readiness}${cards}<div class="grid">
+    ${countTable('events-by-kind', 'Events by kind', byLabel(samples, 'vigil_events_total', 'kind'))}
+    ${countTable('dead-by-reason', 'Dead letters by reason', byLabel(samples, 'vigil_dead_letters_total', 'reason'))}
+    ${countTable('alerts-by-detector', 'Alerts by detector', byLabel(samples, 'vigil_alerts_total', 'detector'))}
+    ${countTable(
+      'signals-by-type',
+      'Signals by type',
+      byLabel(samples, 'vigil_signals_total', 'type').map(([t, n]): [string, number] => [
+        t.replace(/^.*\//, ''),
+        n,
+      ]),
+    )}
+    ${
+      lag.length
+        ? countTable(
+            'lag',
+            'Lag by partition',
+            lag.map((s): [string, number] => [`${s.labels.topic}/${s.labels.partition}`, s.value]),
+          )
+        : ''
+    }
+    ${countTable('models-in-use', 'Models in use', models)}
+  </div>`;
+}
+
 // ---------- routing and polling ----------
 
 let renderId = 0;
 let timer: number | undefined;
 
-function route(): { name: 'overview' | 'alerts' | 'identity'; arg?: string } {
+type RouteName = 'overview' | 'alerts' | 'identity' | 'models' | 'health';
+
+function route(): { name: RouteName; arg?: string } {
   const hash = location.hash.replace(/^#\/?/, '');
   if (hash.startsWith('alerts')) return { name: 'alerts' };
+  if (hash.startsWith('models')) return { name: 'models' };
+  if (hash.startsWith('health')) return { name: 'health' };
   if (hash.startsWith('identity/')) return { name: 'identity', arg: decodeURIComponent(hash.slice(9)) };
   return { name: 'overview' };
 }
@@ -552,7 +713,11 @@ async function render(): Promise<void> {
         ? await alertsView()
         : r.name === 'identity'
           ? await identityView(r.arg ?? '')
-          : await overview();
+          : r.name === 'models'
+            ? await modelsView()
+            : r.name === 'health'
+              ? await healthView()
+              : await overview();
   } catch (error) {
     html = `<p class="error">${esc(error)}</p>`;
   }
@@ -610,6 +775,16 @@ function init(): void {
   });
   const view = $('view') as HTMLElement;
   view.addEventListener('click', async (event) => {
+    const act = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-act]');
+    if (act) {
+      act.disabled = true;
+      const message = await sendAction(act.dataset.identity ?? '', act.dataset.act as 'revoke' | 'reset');
+      lastAction = { identity: act.dataset.identity ?? '', message };
+      const box = $('act-message');
+      if (box) box.textContent = message;
+      refreshNow();
+      return;
+    }
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-verdict]');
     if (!button) return;
     const row = button.closest('td');

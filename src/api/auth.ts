@@ -9,7 +9,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problem } from './problems.js';
 
-export type Role = 'admin' | 'analyst' | 'viewer';
+/** `auditor` reads the audit trail only (src/api/routes/audit.ts); it is outside the viewer < analyst < admin ladder. */
+export type Role = 'admin' | 'analyst' | 'viewer' | 'auditor';
 export type TokenRoles = ReadonlyMap<string, Role>;
 
 /** Token → role from the environment (read once, at the CLI edge). */
@@ -18,6 +19,7 @@ export function tokensFromEnv(env: NodeJS.ProcessEnv): Map<string, Role> {
   if (env.VIGIL_ADMIN_TOKEN) tokens.set(env.VIGIL_ADMIN_TOKEN, 'admin');
   if (env.VIGIL_ANALYST_TOKEN) tokens.set(env.VIGIL_ANALYST_TOKEN, 'analyst');
   if (env.VIGIL_VIEWER_TOKEN) tokens.set(env.VIGIL_VIEWER_TOKEN, 'viewer');
+  if (env.VIGIL_AUDITOR_TOKEN) tokens.set(env.VIGIL_AUDITOR_TOKEN, 'auditor');
   return tokens;
 }
 
@@ -51,7 +53,7 @@ export function requireRole(tokens: TokenRoles, allowed: readonly Role[]) {
 }
 
 /** Roles in order of power: a role may do everything a lower one may. */
-const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, analyst: 1, admin: 2 };
+const ROLE_RANK: Readonly<Record<Role, number>> = { auditor: -1, viewer: 0, analyst: 1, admin: 2 };
 
 /**
  * Like requireRole, for the analyst API: lets through tokens of `minimum` or a
@@ -71,6 +73,28 @@ export function requireAtLeast(tokens: TokenRoles, minimum: Role) {
       return reply
         .code(403)
         .send(problem('FORBIDDEN', `role ${role} may not do this; needs ${minimum} or above`));
+    }
+    (request as FastifyRequest & { role?: Role }).role = role;
+  };
+}
+
+/**
+ * Like requireRole, in the analyst API's problem shape: lets through only
+ * tokens of the listed roles (e.g. the audit routes: auditor or admin).
+ */
+export function requireOneOf(tokens: TokenRoles, allowed: readonly Role[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const role = match ? roleOf(tokens, match[1]) : undefined;
+    if (!role) {
+      reply.header('www-authenticate', 'Bearer realm="vigil"');
+      return reply.code(401).send(problem('UNAUTHENTICATED', 'a valid bearer token is required'));
+    }
+    if (!allowed.includes(role)) {
+      return reply
+        .code(403)
+        .send(problem('FORBIDDEN', `role ${role} may not do this; needs ${allowed.join(' or ')}`));
     }
     (request as FastifyRequest & { role?: Role }).role = role;
   };

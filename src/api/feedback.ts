@@ -6,11 +6,15 @@
  * stops alerting. Recent alerts are indexed from the engine's output (the
  * FeedbackSink); feedback recorded before a restart is re-applied at start.
  */
+
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { AuditHook } from '../audit/log.js';
 import type { StateStore } from '../baseline/state-store.js';
 import type { AlertRecord, BatchOutput, Sink } from '../engine/types.js';
 import type { Suppressions } from '../risk/policy-suppressions.js';
+import type { FeedbackStore } from '../store/queries.js';
 
 export type Verdict = 'true_positive' | 'false_positive';
 
@@ -40,6 +44,12 @@ export interface FeedbackOptions {
   /** Alerts kept for feedback (most recent). */
   capacity?: number;
   now?: () => number;
+  /** Also stores each verdict for queries (alert status, effectiveness); the NDJSON file stays the durable record. */
+  store?: FeedbackStore;
+  /** Called when the store refuses a verdict (it is still in the file). */
+  onStoreError?: (error: Error) => void;
+  /** Records each verdict in the audit trail (src/audit/), with the acting role as actor. */
+  audit?: AuditHook;
 }
 
 export class FeedbackService {
@@ -95,12 +105,20 @@ export class FeedbackService {
           entry.attribute,
           alert.time,
           this.options.suppressMs,
+          actor,
         );
       }
       learned = this.learn(alert);
     }
     this.append(entry);
     this.counts[verdict]++;
+    this.storeVerdict(entry);
+    void this.options.audit?.record({
+      kind: 'feedback',
+      actor,
+      subject: alert.identity,
+      payload: { ...entry },
+    });
     return { entry, learned, counts: { ...this.counts } };
   }
 
@@ -118,6 +136,25 @@ export class FeedbackService {
     this.alerts.delete(alert.id);
     if (this.alerts.size >= this.capacity) this.alerts.delete(this.alerts.keys().next().value!);
     this.alerts.set(alert.id, alert);
+  }
+
+  private storeVerdict(entry: FeedbackEntry): void {
+    const store = this.options.store;
+    if (!store) return;
+    const id = createHash('sha256')
+      .update(`${entry.alert_id}\u0000${entry.actor}\u0000${entry.at}\u0000${entry.verdict}`)
+      .digest('hex')
+      .slice(0, 32);
+    store
+      .recordFeedback({
+        id,
+        time_ms: entry.at,
+        alert_id: entry.alert_id,
+        verdict: entry.verdict,
+        note: entry.note ?? '',
+        author: entry.actor,
+      })
+      .catch((error: Error) => this.options.onStoreError?.(error));
   }
 
   private append(entry: FeedbackEntry): void {

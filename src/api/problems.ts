@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'RATE_LIMITED'
   | 'FORMAT_UNKNOWN'
   | 'NOT_READY'
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 export const Problem = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
@@ -31,6 +32,7 @@ export function problemHandler(error: FastifyError, _request: FastifyRequest, re
   if (error.validation) return reply.code(400).send(problem('VALIDATION', error.message));
   const status = error.statusCode ?? 500;
   if (status === 429) return reply.code(429).send(problem('RATE_LIMITED', error.message));
+  if (status === 503) return reply.code(503).send(problem('UNAVAILABLE', error.message));
   if (status >= 400 && status < 500) return reply.code(status).send(problem('VALIDATION', error.message));
   reply.log.error({ err: error }, 'analyst API request failed');
   return reply.code(500).send(problem('INTERNAL', 'internal error; see the server log'));

@@ -7,6 +7,7 @@
  * delivery and the server; pending SETs stay in the outboxes for next start.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AuditHook } from '../audit/log.js';
 import type { StateStore } from '../baseline/state-store.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Sink } from '../engine/types.js';
@@ -17,6 +18,7 @@ import { loadOrCreateSigningKey, type SigningKey } from '../signals/keys.js';
 import { Outbox } from '../signals/outbox.js';
 import { PushDeliverer } from '../signals/push.js';
 import { SignalsSink } from '../sinks/signals.js';
+import type { FeedbackStore } from '../store/queries.js';
 import type { TokenRoles } from './auth.js';
 import { FeedbackService } from './feedback.js';
 import { type AnalystApiDependencies, startServer } from './server.js';
@@ -26,6 +28,10 @@ export interface TransmitterExtras {
   store?: StateStore;
   suppressions?: Suppressions;
   tokens?: TokenRoles;
+  /** Where verdicts are also stored for queries (the pipeline's store). */
+  feedbackStore?: FeedbackStore;
+  /** Records analyst verdicts in the audit trail (src/audit/). */
+  audit?: AuditHook;
   /** The analyst API's engine-side parts (store read side, metrics, …); absent: not served. */
   analyst?: Omit<AnalystApiDependencies, 'tokens'>;
 }
@@ -80,6 +86,10 @@ export async function startTransmitter(
         {
           path: config.api.feedback_path,
           suppressMs: config.policy.false_positive_suppress_minutes * 60_000,
+          store: extras.feedbackStore,
+          onStoreError: (error) =>
+            log?.warn({ err: error.message }, 'feedback not stored (kept in the file)'),
+          audit: extras.audit,
         },
         extras.store,
         extras.suppressions,

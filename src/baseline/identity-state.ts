@@ -4,7 +4,9 @@
  * alert for it (alert suppression). Later stages add their own per-identity
  * state here (risk accumulator, sequence-model state).
  */
+import type { IdentityPosture } from '../devices/identity-posture.js';
 import type { IdentityType } from '../events/schema.js';
+import type { PeerActivity } from '../peers/activity.js';
 import type { IdentityRisk } from '../risk/accumulator.js';
 import type { AccountProfile } from './account-profile.js';
 import type { AuthLayout, AuthProfile } from './auth-profile.js';
@@ -33,6 +35,10 @@ export class IdentityState {
   lastDecisionAt: Record<string, number> | undefined;
   /** LSTM sequence-model state (hidden/cell state, last token; src/baseline/sequence-state.ts). */
   sequence: SequenceState | undefined;
+  /** Posture of the devices this identity signed in from (src/devices/identity-posture.ts). */
+  devicePosture: IdentityPosture | undefined;
+  /** Per-application usage and data movement, for peer groups (src/peers/activity.ts). */
+  peers: PeerActivity | undefined;
 
   constructor(
     readonly identity: string,

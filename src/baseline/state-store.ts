@@ -4,8 +4,11 @@
  * the numeric slabs as base64). Bounded: past `maxIdentities`, the tenth of
  * identities seen longest ago is dropped.
  */
+import { DeviceBook, type DeviceBookSnapshot } from '../devices/device-book.js';
+import { IdentityPosture } from '../devices/identity-posture.js';
 import { errors } from '../errors.js';
 import type { IdentityType } from '../events/schema.js';
+import { PeerActivity, type PeerActivitySnapshot } from '../peers/activity.js';
 import type { IdentityRisk } from '../risk/accumulator.js';
 import { AccountProfile, type AccountProfileSnapshot } from './account-profile.js';
 import { AuthLayout, AuthProfile } from './auth-profile.js';
@@ -36,6 +39,8 @@ export interface IdentitySnapshot {
   risk?: IdentityRisk;
   lastDecisionAt?: Record<string, number>;
   sequence?: SequenceStateSnapshot;
+  devicePosture?: number[];
+  peers?: PeerActivitySnapshot;
 }
 
 export interface StateSnapshot {
@@ -43,6 +48,7 @@ export interface StateSnapshot {
   identities: IdentitySnapshot[];
   sources: ReturnType<SourceTracker['snapshot']>;
   incidentAlerts?: Array<[string, number]>;
+  devices?: DeviceBookSnapshot;
 }
 
 const toBase64 = (array: Float64Array | Uint16Array): string =>
@@ -67,6 +73,8 @@ export class StateStore {
   readonly layouts: ProfileLayouts;
   readonly sources = new SourceTracker();
   readonly incidentAlerts = new IncidentAlerts();
+  /** Devices seen in this partition: their users and usual posture (src/devices/). */
+  readonly devices = new DeviceBook();
   private readonly identities = new Map<string, IdentityState>();
 
   constructor(
@@ -143,6 +151,8 @@ export class StateStore {
       if (state.risk) row.risk = { ...state.risk };
       if (state.lastDecisionAt) row.lastDecisionAt = { ...state.lastDecisionAt };
       if (state.sequence) row.sequence = state.sequence.snapshot();
+      if (state.devicePosture) row.devicePosture = state.devicePosture.snapshot();
+      if (state.peers) row.peers = state.peers.snapshot();
       identities.push(row);
     }
     return {
@@ -150,6 +160,7 @@ export class StateStore {
       identities,
       sources: this.sources.snapshot(),
       incidentAlerts: this.incidentAlerts.snapshot(),
+      devices: this.devices.snapshot(),
     };
   }
 
@@ -161,6 +172,7 @@ export class StateStore {
     for (const row of snapshot.identities) this.identities.set(row.identity, this.restoreIdentity(row));
     this.sources.restore(snapshot.sources ?? []);
     this.incidentAlerts.restore(snapshot.incidentAlerts ?? []);
+    this.devices.restore(snapshot.devices);
   }
 
   private restoreIdentity(row: IdentitySnapshot): IdentityState {
@@ -197,6 +209,12 @@ export class StateStore {
     if (row.risk) state.risk = { ...row.risk };
     if (row.lastDecisionAt) state.lastDecisionAt = { ...row.lastDecisionAt };
     if (row.sequence) state.sequence = SequenceState.restore(row.sequence);
+    if (row.devicePosture) {
+      state.devicePosture = IdentityPosture.restore(row.devicePosture);
+      if (!state.devicePosture)
+        throw errors.stateCorrupt(`${row.identity} device posture has the wrong size`);
+    }
+    if (row.peers) state.peers = PeerActivity.restore(row.peers, `${row.identity} peer activity`);
     return state;
   }
 

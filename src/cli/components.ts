@@ -21,6 +21,7 @@ import {
   loggingHooks,
 } from '../models/iforest-scorer-factory.js';
 import { buildLstmStage, DEFAULT_LSTM_WEIGHT, type LstmStage } from '../models/lstm/stage.js';
+import { assertPseudonymizable, withPseudonyms } from '../privacy/store-sinks.js';
 import { buildResponseStage } from '../risk/decisions-setup.js';
 import { Suppressions } from '../risk/policy-suppressions.js';
 import { NdjsonSink, type OutputStream } from '../sinks/ndjson.js';
@@ -57,11 +58,13 @@ export interface Engine {
 /** Optional hooks into the engine's stages (feature dumps, error reporting). */
 export interface EngineHooks {
   iforest?: IforestHooks;
+  /** Where environment providers (intel lists, directory) report load and reload problems. */
+  log?: Logger;
 }
 
 /** Hooks that log what background stages do (model training), for long-running commands. */
 export function loggingEngineHooks(log: Logger): EngineHooks {
-  return { iforest: loggingHooks(log) };
+  return { iforest: loggingHooks(log), log };
 }
 
 /** The configured risk weights, plus the default weight of each enabled model's component. */
@@ -88,7 +91,7 @@ export function buildEngine(
   const lstm = config.models.lstm?.enabled ? buildLstmStage(config.models.lstm, store) : undefined;
   if (lstm) batchScorers.push(lstm.scorer);
   const suppressions = new Suppressions();
-  const environment = buildEnvironment(config, store);
+  const environment = buildEnvironment(config, store, hooks.log);
   const analyzer = new Analyzer(store, {
     authDetectors: detectors.auth,
     serviceDetectors: detectors.service,
@@ -135,6 +138,7 @@ const STREAMS: Record<NdjsonSinkName, OutputStream> = {
 };
 
 export function buildSinks(config: PipelineConfig, log?: Logger): Sink[] {
+  assertPseudonymizable(config);
   const sinks: Sink[] = buildProductionSinks(config, log);
   for (const [name, stream] of Object.entries(STREAMS) as [NdjsonSinkName, OutputStream][]) {
     const sink = config.sinks[name];
@@ -142,15 +146,16 @@ export function buildSinks(config: PipelineConfig, log?: Logger): Sink[] {
   }
   const sqlite = config.sinks.sqlite;
   if (sqlite) {
-    sinks.push(
-      new SqliteSink({
-        path: sqlite.path,
-        pipeline: config.name,
-        retentionDays: sqlite.retention_days,
-        retentionEveryMs: sqlite.retention_check_minutes * 60_000,
-        logger: log,
-      }),
-    );
+    const store = new SqliteSink({
+      path: sqlite.path,
+      pipeline: config.name,
+      retentionDays: sqlite.retention_days,
+      retentionByTable: sqlite.retention,
+      retentionEveryMs: sqlite.retention_check_minutes * 60_000,
+      logger: log,
+    });
+    // Stored identities become keyed pseudonyms when privacy.pseudonymize is on (docs/privacy.md).
+    sinks.push(withPseudonyms(config, store));
   }
   return sinks;
 }

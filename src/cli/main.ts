@@ -9,7 +9,9 @@ import { FORMAT_NAMES } from '../events/formats/index.js';
 import { createLogger } from '../logging.js';
 import { SCENARIOS, type ScenarioName } from '../simulator/labels.js';
 import { VENDOR_FORMATS } from '../simulator/vendor-encode.js';
+import { registerAuditCommands } from './audit.js';
 import { demo } from './demo.js';
+import { registerIdentityCommands } from './identity.js';
 import { formatReplaySummary, replay } from './replay.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
@@ -83,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       format(['auth', 'service']),
       'auth',
     )
+    .option('--metrics-out <file>', 'effectiveness metrics JSON (default: OUT/metrics.json)')
     .action(async (o) => {
       const result = await replay({
         input: o.input,
@@ -93,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
         batchSize: o.batch,
         featuresOut: o.featuresOut,
         featuresKind: o.featuresKind,
+        metricsOut: o.metricsOut,
       });
       process.stdout.write(`${formatReplaySummary(result)}\n`);
     });
@@ -161,6 +165,14 @@ export async function main(argv: string[]): Promise<number> {
       `comma-separated scenarios to inject (default: the standard set); known: ${SCENARIOS.join(', ')}`,
       (value: string) => value.split(',').map((name) => name.trim()) as ScenarioName[],
     )
+    .option(
+      '--directory-out <file>',
+      'also write the simulated identity directory (department, title, manager): .csv, .json or NDJSON',
+    )
+    .option(
+      '--intel-dir <dir>',
+      'also write the threat-intel lists the simulated world implies (Tor exits, hosting, corporate egress)',
+    )
     .action(async (o) => {
       await simulateCommand({
         out: o.out,
@@ -169,6 +181,8 @@ export async function main(argv: string[]): Promise<number> {
         format: o.format,
         attacks: o.attacks,
         scenarios: o.scenarios,
+        directoryOut: o.directoryOut,
+        intelDir: o.intelDir,
       });
     });
 
@@ -197,6 +211,14 @@ export async function main(argv: string[]): Promise<number> {
       );
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });
+
+  registerAuditCommands(program, (code) => {
+    exitCode = code;
+  });
+
+  registerIdentityCommands(program, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv);

@@ -3,6 +3,8 @@
  * sink) from their validated config; components.ts calls in here so that
  * file stays the one map from config to adapters.
  */
+
+import type { EngineMetrics } from '../api/metrics.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { KafkaSourceConfig } from '../config/production.js';
 import { type PartitionEngine, runPartitioned } from '../engine/partitioned-runner.js';
@@ -47,6 +49,8 @@ export function buildProductionSinks(config: PipelineConfig, logger?: Logger): S
         maxRetryMs: clickhouse.max_retry_seconds * 1000,
         maxBufferedRows: clickhouse.max_buffered_rows,
         retentionDays: clickhouse.retention_days,
+        retentionByTable: clickhouse.retention,
+        retentionEveryMs: clickhouse.retention_check_minutes * 60_000,
         logger,
       }),
     );
@@ -109,11 +113,14 @@ export function runKafkaPartitioned(
   sinks: Sink[],
   log: Logger,
   options: RunOptions,
+  metrics?: EngineMetrics,
 ): Promise<RunStats> {
   const source = config.source;
   if (source.type !== 'kafka')
     throw errors.configInvalid('source.type', 'partitioned runs need a kafka source');
-  return runPartitioned(buildKafkaSource(source, log), createEngine, sinks, buildCheckpointStore(config), {
+  const kafka = buildKafkaSource(source, log);
+  metrics?.trackLag(() => kafka.lag());
+  return runPartitioned(kafka, createEngine, sinks, buildCheckpointStore(config), {
     ...options,
     checkpointEveryBatches: config.checkpoints.every_batches,
     checkpointEveryMs: config.checkpoints.every_seconds * 1000,

@@ -3,19 +3,23 @@
  * scores.ndjson (one line per valid input event), alerts.ndjson and
  * dead_letter.ndjson under --out, and prints a summary; with a labels file
  * (the simulator's FILE.labels.ndjson, found automatically) the summary also
- * reports per-scenario detection, false alerts and risk ROC AUC.
+ * reports per-scenario detection, false alerts and risk ROC AUC. Effectiveness
+ * metrics (docs/effectiveness.md) go into the summary and metrics.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadPipeline, type PipelineConfig, parsePipeline } from '../config/pipeline.js';
 import { type RunStats, runPipeline } from '../engine/runner.js';
 import type { BatchOutput, Sink } from '../engine/types.js';
+import { EffectivenessTally } from '../evaluation/effectiveness.js';
+import type { EffectivenessReport } from '../evaluation/effectiveness-report.js';
 import {
   type DetectionReport,
   DetectionTally,
   readLabels,
   type ScenarioDetection,
 } from '../evaluation/labels.js';
+import { tallySignIns } from '../evaluation/replay-sign-ins.js';
 import type { FeatureKind } from '../features/feature-batch.js';
 import { FeatureDump } from '../features/feature-dump.js';
 import { NdjsonSink } from '../sinks/ndjson.js';
@@ -35,6 +39,8 @@ export interface ReplayOptions {
   featuresOut?: string;
   /** Which rows `featuresOut` gets (default auth). */
   featuresKind?: FeatureKind;
+  /** Where the effectiveness metrics go (default OUT/metrics.json). */
+  metricsOut?: string;
 }
 
 export interface ReplayResult {
@@ -43,6 +49,9 @@ export interface ReplayResult {
   detection?: DetectionReport;
   /** Rows written by `featuresOut` (and how many were attacks). */
   features?: { rows: number; positives: number };
+  /** Effectiveness metrics (docs/effectiveness.md), also written to `metricsPath`. */
+  effectiveness: EffectivenessReport;
+  metricsPath: string;
 }
 
 /** The pipeline a replay runs: the given file's settings, with its source replaced by the input file. */
@@ -83,7 +92,11 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   ];
   const labels = await readLabels(options.labels ?? `${options.input}.labels.ndjson`);
   const tally = labels.size > 0 ? new DetectionTally(labels) : undefined;
-  const onBatch = tally ? (output: BatchOutput) => tallyBatch(tally, output) : undefined;
+  const effectiveness = new EffectivenessTally(labels, config.alerts.min_severity);
+  const onBatch = (output: BatchOutput) => {
+    if (tally) tallyBatch(tally, output);
+    tallyEffectiveness(effectiveness, output);
+  };
   const stats = await runPipeline(new FileSource({ path: options.input }), engine.processor, sinks, {
     maxBatchRecords: config.batch.max_events,
     maxWaitMs: 0,
@@ -92,7 +105,15 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   });
   const eventsPerSecond = stats.records / Math.max(stats.elapsedMs / 1000, 1e-3);
   dump?.close();
-  const result: ReplayResult = { stats, eventsPerSecond, detection: tally?.report() };
+  // After the timed run: scores lack the auth action, so sign-ins are counted from the input.
+  await tallySignIns(options.input, options.format, (options.now ?? Date.now)(), effectiveness);
+  const detection = tally?.report();
+  const metricsPath = options.metricsOut ?? join(options.out, 'metrics.json');
+  // A replay delivers no signals, so their acknowledgement is unknown (null).
+  const report = effectiveness.report(detection);
+  mkdirSync(dirname(metricsPath), { recursive: true });
+  writeFileSync(metricsPath, `${JSON.stringify(report, null, 2)}\n`);
+  const result: ReplayResult = { stats, eventsPerSecond, detection, effectiveness: report, metricsPath };
   if (dump) result.features = { rows: dump.rows, positives: dump.positives };
   if (result.detection) {
     writeFileSync(join(options.out, 'detection.json'), `${JSON.stringify(result.detection, null, 2)}\n`);
@@ -107,6 +128,12 @@ function formatScenarioAuc(row: ScenarioDetection): string {
   if (row.riskAuc === undefined) return '';
   const components = Object.entries(row.componentAuc ?? {}).map(([k, v]) => ` ${k} ${formatAuc(v)}`);
   return `  [AUC risk ${formatAuc(row.riskAuc)}${components.join('')}]`;
+}
+
+function tallyEffectiveness(tally: EffectivenessTally, output: BatchOutput): void {
+  for (const score of output.scores) tally.addEvent(score.event_id, score.time, score.identity);
+  for (const alert of output.alerts) tally.addAlert(alert);
+  for (const decision of output.decisions ?? []) tally.addDecision(decision);
 }
 
 function tallyBatch(tally: DetectionTally, output: BatchOutput): void {
@@ -140,5 +167,26 @@ export function formatReplaySummary(result: ReplayResult): string {
     for (const [name, auc] of Object.entries(detection.componentAuc ?? {}))
       lines.push(`${name} ROC AUC: ${formatAuc(auc)}`);
   }
+  lines.push(...formatEffectiveness(result.effectiveness), `metrics: ${result.metricsPath}`);
   return lines.join('\n');
+}
+
+const fixed = (value: number | null, digits: number) => (value === null ? 'n/a' : value.toFixed(digits));
+const seconds = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(1)} s`);
+
+/** The effectiveness lines of the summary (definitions in docs/effectiveness.md). */
+function formatEffectiveness(report: EffectivenessReport): string[] {
+  const recall =
+    report.incidents === null ? '' : ` (${report.detected_incidents}/${report.incidents} incidents)`;
+  const threshold =
+    report.operating_threshold === null ? '' : ` at min_severity ${report.operating_threshold}`;
+  const detect = report.time_to_detect;
+  const enforce = report.time_to_enforce;
+  return [
+    `effectiveness${threshold}: precision ${fixed(report.precision, 3)} (${report.true_alerts}/${report.alerts} alerts)  recall ${fixed(report.recall, 3)}${recall}`,
+    `  alerts ${fixed(report.alerts_per_day, 2)}/day, ${fixed(report.alerts_per_1000_identities, 1)} per 1,000 identities (${report.identities} identities)`,
+    `  time to detect: mean ${seconds(detect.mean_seconds)}, median ${seconds(detect.median_seconds)}, p95 ${seconds(detect.p95_seconds)} over ${detect.count} incidents`,
+    `  time to enforce: mean ${seconds(enforce.mean_seconds)}, median ${seconds(enforce.median_seconds)}, p95 ${seconds(enforce.p95_seconds)} over ${enforce.count} alerts`,
+    `  step-up friction: ${fixed(report.stepup_friction_per_1000, 2)} per 1,000 benign sign-ins (${report.benign_step_ups}/${report.benign_sign_ins})  signals acknowledged: ${fixed(report.signals_acknowledged_ratio, 3)}`,
+  ];
 }

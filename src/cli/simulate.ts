@@ -1,6 +1,8 @@
 /** `vigil simulate`: write simulated traffic and its attack labels, with a progress bar. */
 import { SingleBar } from 'cli-progress';
+import { writeDirectory } from '../simulator/directory.js';
 import { type ScenarioName, writeSimulation } from '../simulator/index.js';
+import { writeIntelLists } from '../simulator/intel-lists.js';
 import type { VendorFormat } from '../simulator/vendor-encode.js';
 
 export interface SimulateOptions {
@@ -11,6 +13,10 @@ export interface SimulateOptions {
   attacks: boolean;
   /** Scenarios to inject (default: the standard set). */
   scenarios?: ScenarioName[];
+  /** Also write the simulated identity directory here (peers.directory; format by extension). */
+  directoryOut?: string;
+  /** Also write the threat-intel lists the simulated world implies into this directory (docs/intel.md). */
+  intelDir?: string;
 }
 
 export async function simulateCommand(options: SimulateOptions): Promise<void> {
@@ -30,4 +36,12 @@ export async function simulateCommand(options: SimulateOptions): Promise<void> {
     `wrote ${result.events} events (${result.attackEvents} attack events in ${result.incidents} incidents) to ${options.out}\n` +
       `labels: ${result.labelsPath}\n`,
   );
+  if (options.directoryOut) {
+    const rows = writeDirectory(options.directoryOut, options);
+    process.stdout.write(`directory: ${rows} identities in ${options.directoryOut}\n`);
+  }
+  if (options.intelDir) {
+    const lists = writeIntelLists(options.intelDir);
+    process.stdout.write(`intel lists: ${lists.torExits}, ${lists.hosting}, ${lists.corporate}\n`);
+  }
 }

@@ -14,6 +14,9 @@ import { DEFAULT_BASELINE } from '../baseline/config.js';
 import { DETECTORS } from '../detectors/index.js';
 import { errors } from '../errors.js';
 import { FORMAT_NAMES } from '../events/formats/index.js';
+import { IntelSchema } from '../intel/config.js';
+import { PeersSchema } from '../peers/config.js';
+import { PrivacySchema } from '../privacy/config.js';
 import { PolicySchema, riskAccumulationProperties } from '../risk/policy-config.js';
 import { ApiSchema, SignalsSchema } from '../signals/config.js';
 import { SCENARIOS } from '../simulator/labels.js';
@@ -144,6 +147,58 @@ const Alerts = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Drift of the Isolation Forest's inputs and scores against its training window (docs/models.md, "Model health"). */
+const ModelHealthSettings = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    window_rows: Type.Integer({
+      default: 10_000,
+      minimum: 100,
+      maximum: 10_000_000,
+      description:
+        'live rows (mature identities) per kind in the sliding window compared with the training window',
+    }),
+    min_rows: Type.Integer({
+      default: 1000,
+      minimum: 10,
+      description: 'live rows before drift is judged',
+    }),
+    sample_every: Type.Integer({
+      default: 1,
+      minimum: 1,
+      maximum: 1000,
+      description: 'every n-th mature row enters the live window (1 = all; higher = less work per event)',
+    }),
+    psi_warn: Type.Number({
+      default: 0.1,
+      exclusiveMinimum: 0,
+      description: 'population stability index at or above which a model is reported as warn',
+    }),
+    psi_drift: Type.Number({
+      default: 0.25,
+      exclusiveMinimum: 0,
+      description: 'PSI (any feature, or the score) at or above which a model_drift alert is raised',
+    }),
+    ks_drift: Type.Number({
+      default: 0.2,
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: 'KS distance of the score distribution at or above which a model_drift alert is raised',
+    }),
+    bins: Type.Integer({
+      default: 10,
+      minimum: 2,
+      maximum: 50,
+      description: 'bins per feature, cut at the training quantiles',
+    }),
+    exclude_features: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'features whose PSI is reported but never raises warn or drift (e.g. baseline_maturity)',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** Isolation Forest on baseline-relative features (docs/models.md). */
 const IforestSettings = Type.Object(
   {
@@ -193,6 +248,20 @@ const IforestSettings = Type.Object(
       maximum: 1,
       description: 'calibrated percentile at or above which an iforest_anomaly alert is raised',
     }),
+    shadow_events: Type.Integer({
+      default: 10_000,
+      minimum: 0,
+      description:
+        'mature events per kind a retrained model scores in shadow beside the current one before it is promoted; 0 = promote at once',
+    }),
+    shadow_min_spearman: Type.Number({
+      default: 0,
+      minimum: 0,
+      maximum: 1,
+      description:
+        'rank agreement (Spearman) with the current model a shadow model needs to be promoted; 0 = promote after the shadow period regardless',
+    }),
+    health: ModelHealthSettings,
   },
   { additionalProperties: false, default: {} },
 );
@@ -252,6 +321,9 @@ export const PipelineSchema = Type.Object(
     signals: SignalsSchema,
     api: ApiSchema,
     models: Models,
+    privacy: PrivacySchema,
+    peers: PeersSchema,
+    intel: IntelSchema,
     sinks: Type.Object(
       {
         scores: Type.Optional(NdjsonSink),

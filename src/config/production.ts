@@ -6,6 +6,7 @@
  * at the CLI edge (VIGIL_KAFKA_BROKERS, VIGIL_CLICKHOUSE_URL/_USER/_PASSWORD).
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { RetentionByTableSchema } from '../privacy/retention.js';
 
 const Tls = Type.Union([
   Type.Boolean(),
@@ -78,6 +79,12 @@ export const ClickHouseSinkSchema = Type.Object(
     retention_days: Type.Optional(
       Type.Integer({ minimum: 1, description: 'TTL on event/alert tables (ClickHouse 19.6+ only)' }),
     ),
+    retention: Type.Optional(RetentionByTableSchema),
+    retention_check_minutes: Type.Number({
+      default: 60,
+      exclusiveMinimum: 0,
+      description: 'servers without TTL (before 19.6): how often rows past retention are deleted',
+    }),
     request_timeout_ms: Type.Integer({ default: 30_000, minimum: 100 }),
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@
  * errors name the key (`sinks.sqlite.path`).
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { RetentionByTableSchema } from '../privacy/retention.js';
 
 export const SqliteSinkSchema = Type.Object(
   {
@@ -19,6 +20,7 @@ export const SqliteSinkSchema = Type.Object(
         description: 'delete events, alerts, signals, decisions, dead letters older than this (wall clock)',
       }),
     ),
+    retention: Type.Optional(RetentionByTableSchema),
     retention_check_minutes: Type.Number({
       default: 60,
       exclusiveMinimum: 0,

@@ -11,8 +11,23 @@
  * history); the response policy matches on these facts.
  */
 
-// biome-ignore lint/suspicious/noEmptyInterface: members are added by each context provider
-export interface DetectorEnvironment {}
+import type { DeviceBook } from '../devices/device-book.js';
+import type { DeviceFacts } from '../devices/facts.js';
+import type { IntelLookup, IntelMatch } from '../intel/lookup.js';
+import type { PeerGroups } from '../peers/peer-groups.js';
 
-// biome-ignore lint/suspicious/noEmptyInterface: members are added by each context provider
-export interface EventFacts {}
+export interface DetectorEnvironment {
+  /** The partition's device baseline (src/devices/), read by the device detectors. */
+  devices?: DeviceBook;
+  /** Peer groups and per-identity usage/data movement (src/peers/); present when a peer detector is enabled. */
+  peers?: PeerGroups;
+  /** Threat-intel address lists (src/intel/); present when the pipeline's `intel.lists` names any. */
+  intel?: IntelLookup;
+}
+
+export interface EventFacts {
+  /** The event's device posture and what was known of the device before it (src/devices/facts.ts). */
+  device?: DeviceFacts;
+  /** The list entry holding the event's source address (src/intel/); absent when in no list. */
+  intel?: IntelMatch;
+}

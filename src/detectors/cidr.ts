@@ -4,97 +4,13 @@
  * source addresses. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d, RFC 4291
  * §2.5.5.2) match IPv4 ranges. Matching never throws: an address that does not
  * parse is simply not in the set. It must never resolve names or touch the
- * network.
+ * network. The address parsers live in src/intel/address.ts.
  */
 import { errors } from '../errors.js';
+import { mappedIpv4, maskV4, parseIpv4, parseIpv6 } from '../intel/address.js';
 
 /** Scratch for parsing the address being matched; the engine is single-threaded. */
 const scratch = new Uint16Array(8);
-
-/** Parses dotted-quad IPv4 into an unsigned 32-bit number, or -1. */
-function parseIpv4(text: string, start = 0, end = text.length): number {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i = start; i <= end; i++) {
-    const code = i < end ? text.charCodeAt(i) : 46; // a virtual '.' closes the last octet
-    if (code >= 48 && code <= 57) {
-      if (digits > 0 && octet === 0) return -1; // no leading zeros (RFC 6943 §3.1.1 ambiguity)
-      octet = octet * 10 + (code - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (code === 46) {
-      if (digits === 0 || ++parts > 4) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else {
-      return -1;
-    }
-  }
-  return parts === 4 ? value : -1;
-}
-
-const HEX_GROUP = /^[0-9a-f]{1,4}$/i;
-
-/**
- * Parses one run of colon-separated hex groups (the part of an IPv6 address on
- * one side of `::`) into `out` from index `at`; the last group may be a dotted
- * IPv4 address when `allowIpv4Tail`. Returns the number of groups written, or -1.
- */
-function parseGroups(
-  text: string,
-  start: number,
-  end: number,
-  out: Uint16Array,
-  at: number,
-  allowIpv4Tail: boolean,
-): number {
-  if (start === end) return 0;
-  let written = 0;
-  let groupStart = start;
-  for (let i = start; i <= end; i++) {
-    if (i < end && text.charCodeAt(i) !== 58) continue; // ':'
-    const group = text.slice(groupStart, i);
-    if (i === end && allowIpv4Tail && group.includes('.')) {
-      const v4 = parseIpv4(group);
-      if (v4 < 0 || at + written + 2 > 8) return -1;
-      out[at + written++] = v4 >>> 16;
-      out[at + written++] = v4 & 0xffff;
-      return written;
-    }
-    if (!HEX_GROUP.test(group) || at + written >= 8) return -1;
-    out[at + written++] = Number.parseInt(group, 16);
-    groupStart = i + 1;
-  }
-  return written;
-}
-
-/** Parses IPv6 text (with optional `::` and zone id) into 8 groups; returns false when it is not IPv6. */
-function parseIpv6(text: string, out: Uint16Array): boolean {
-  const zone = text.indexOf('%');
-  const end = zone >= 0 ? zone : text.length;
-  const gap = text.indexOf('::');
-  out.fill(0);
-  if (gap < 0 || gap >= end) return parseGroups(text, 0, end, out, 0, true) === 8;
-  if (text.indexOf('::', gap + 1) >= 0 && text.indexOf('::', gap + 1) < end) return false;
-  const head = parseGroups(text, 0, gap, out, 0, false);
-  if (head < 0) return false;
-  const tail = new Uint16Array(8);
-  const tailCount = parseGroups(text, gap + 2, end, tail, 0, true);
-  if (tailCount < 0 || head + tailCount > 7) return false;
-  out.set(tail.subarray(0, tailCount), 8 - tailCount);
-  return true;
-}
-
-/** The IPv4 address inside an IPv4-mapped IPv6 address, or -1. */
-function mappedIpv4(groups: Uint16Array): number {
-  for (let i = 0; i < 5; i++) if (groups[i] !== 0) return -1;
-  if (groups[5] !== 0xffff) return -1;
-  return groups[6] * 65536 + groups[7];
-}
-
-const maskV4 = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
 
 export class CidrSet {
   private constructor(

@@ -11,13 +11,15 @@
  * cloud desktops, jobs in another region) downgrade or suppress by choice.
  * Because high-risk events are not learned, a real traveller's first sign-in
  * abroad is judged against home until enough time has passed to make the trip
- * plausible, after which the new location is learned.
+ * plausible, after which the new location is learned. Corporate egress in the
+ * pipeline's threat-intel lists suppresses like trusted_cidrs; when the new
+ * address is in a list, the finding's evidence names its categories.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { GeoPoint } from '../baseline/auth-profile.js';
 import type { AuthAction } from '../events/schema.js';
 import { TrustedNetworks, trustedNetworkParams } from './trusted-networks.js';
-import { type AuthDetector, type DetectorDefinition, severity } from './types.js';
+import { type AuthDetector, type DetectorDefinition, type Finding, severity } from './types.js';
 
 /** Well-known cloud and hosting networks: AWS (2), Google, Microsoft, Cloudflare, DigitalOcean, OVH, Hetzner. */
 export const DEFAULT_HOSTING_ASNS = [16509, 14618, 15169, 8075, 13335, 14061, 16276, 24940];
@@ -89,7 +91,7 @@ export const impossibleTravel: DetectorDefinition<Params> = {
     return {
       name: 'impossible_travel',
       kind: 'auth',
-      inspect(event, { profile }) {
+      inspect(event, { profile, environment }) {
         if (event.outcome !== 'success' || !TRAVEL_ACTIONS.has(event.action)) return undefined;
         const geo = event.geo;
         if (geo?.lat === undefined || geo.lon === undefined) return undefined;
@@ -104,7 +106,11 @@ export const impossibleTravel: DetectorDefinition<Params> = {
 
         // Firing path from here on: the false-positive filters.
         const previousAsn = profile.lastLocatedAsn;
-        if (trusted.has(event.src_ip, event.asn) || trusted.has(profile.lastLocatedIp, previousAsn))
+        const intel = environment?.intel;
+        if (
+          trusted.has(event.src_ip, event.asn, intel) ||
+          trusted.has(profile.lastLocatedIp, previousAsn, intel)
+        )
           return undefined;
         const hosting =
           (event.asn !== undefined && hostingAsns.has(event.asn)) ||
@@ -116,7 +122,7 @@ export const impossibleTravel: DetectorDefinition<Params> = {
           [profile.lastCity, profile.lastCountry].filter(Boolean).join(', ') || 'the last known location';
         const to = [geo.city, geo.country].filter(Boolean).join(', ') || 'an unknown place';
         const previousEventId = profile.lastLocatedEventId;
-        return {
+        const finding: Finding = {
           detector: 'impossible_travel',
           severity: severity(hosting ? base / 2 : base),
           summary: `${event.action} from ${to}, ${Math.round(distanceKm)} km from ${from} within ${round(hours, 2)} hours (${Math.round(speedKmh)} km/h)`,
@@ -139,6 +145,9 @@ export const impossibleTravel: DetectorDefinition<Params> = {
           },
           relatedEventIds: previousEventId ? [previousEventId] : undefined,
         };
+        const listed = intel?.matchOf(event.src_ip);
+        if (listed) finding.evidence.source_intel = listed;
+        return finding;
       },
     };
   },

@@ -7,7 +7,9 @@ import { errors } from '../errors.js';
 import { accountChangeBurst } from './account-change-burst.js';
 import { bruteForce } from './brute-force.js';
 import { bytesOutSpike } from './bytes-out-spike.js';
+import { dataMovementSpike } from './data-movement-spike.js';
 import { deniedSpike } from './denied-spike.js';
+import { devicePostureDegraded } from './device-posture-degraded.js';
 import { dormantAccount } from './dormant-account.js';
 import { fanoutSpike } from './fanout-spike.js';
 import { impossibleTravel } from './impossible-travel.js';
@@ -17,11 +19,16 @@ import { mfaTampering } from './mfa-tampering.js';
 import { newDeviceLocation } from './new-device-location.js';
 import { newWorkloadCredential } from './new-workload-credential.js';
 import { passwordSpray } from './password-spray.js';
+import { peerActivityOutlier } from './peer-activity-outlier.js';
+import { peerFirstAccess } from './peer-first-access.js';
 import { privilegeEscalation } from './privilege-escalation.js';
 import { privilegedRoute } from './privileged-route.js';
 import { rareHour } from './rare-hour.js';
 import { sessionReuse } from './session-reuse.js';
+import { sharedDevice } from './shared-device.js';
+import { threatIntelSource } from './threat-intel-source.js';
 import type { AccountDetector, AuthDetector, DetectorDefinition, ServiceDetector } from './types.js';
+import { unmanagedDevice } from './unmanaged-device.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: definitions differ only in their params type
 export const DETECTORS: readonly DetectorDefinition<any>[] = [
@@ -34,6 +41,16 @@ export const DETECTORS: readonly DetectorDefinition<any>[] = [
   rareHour,
   sessionReuse,
   dormantAccount,
+  // devices (auth events judged against the device baseline, src/devices/)
+  unmanagedDevice,
+  devicePostureDegraded,
+  sharedDevice,
+  // peer groups and data movement (auth events judged against peers, src/peers/; opt-in)
+  peerFirstAccess,
+  peerActivityOutlier,
+  dataMovementSpike,
+  // threat-intel address lists (auth events from listed sources, src/intel/)
+  threatIntelSource,
   // account changes (account events)
   privilegeEscalation,
   mfaTampering,

@@ -7,12 +7,15 @@
  * and VPN egress (trusted_cidrs / trusted_asns) is not a new place: a new
  * laptop's first sign-in through the company VPN stays quiet, and for someone
  * only ever seen through the VPN, the VPN's country is not theirs, so only a
- * new network counts.
+ * new network counts. Corporate egress in the pipeline's threat-intel lists
+ * counts as trusted too; when the address is in a list, the evidence names
+ * its categories.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { AuthProfile } from '../baseline/auth-profile.js';
+import type { IntelLookup } from '../intel/lookup.js';
 import { TrustedNetworks, trustedNetworkParams } from './trusted-networks.js';
-import { type AuthDetector, type DetectorDefinition, severity } from './types.js';
+import { type AuthDetector, type DetectorDefinition, type Finding, severity } from './types.js';
 
 const Params = Type.Object({
   ...trustedNetworkParams,
@@ -38,11 +41,11 @@ const Params = Type.Object({
 type Params = Static<typeof Params>;
 
 /** Whether every network this identity is known to use is corporate / VPN egress. */
-function onlyEgressHistory(profile: AuthProfile, trusted: TrustedNetworks): boolean {
+function onlyEgressHistory(profile: AuthProfile, trusted: TrustedNetworks, intel?: IntelLookup): boolean {
   const asns = profile.asns.entries();
   if (asns.length > 0 && asns.every((entry) => trusted.has(undefined, Number(entry.value)))) return true;
   const ips = profile.ips.entries();
-  return ips.length > 0 && ips.every((entry) => trusted.has(entry.value, undefined));
+  return ips.length > 0 && ips.every((entry) => trusted.has(entry.value, undefined, intel));
 }
 
 export const newDeviceLocation: DetectorDefinition<Params> = {
@@ -55,16 +58,17 @@ export const newDeviceLocation: DetectorDefinition<Params> = {
     return {
       name: 'new_device_location',
       kind: 'auth',
-      inspect(event, { profile }) {
+      inspect(event, { profile, environment }) {
         if (event.action !== 'sign_in' || event.outcome !== 'success') return undefined;
         const device = event.device?.id;
         if (!device || !profile.isMature || profile.devices.has(device)) return undefined;
         const country = event.geo?.country;
         const unseenCountry = country !== undefined && !profile.countries.has(country);
         const newAsn = event.asn !== undefined && !profile.asns.has(String(event.asn));
-        if ((!unseenCountry && !newAsn) || trusted.has(event.src_ip, event.asn)) return undefined;
+        const intel = environment?.intel;
+        if ((!unseenCountry && !newAsn) || trusted.has(event.src_ip, event.asn, intel)) return undefined;
         // Countries learned only through corporate egress are the concentrator's, not the person's.
-        const newCountry = unseenCountry && !onlyEgressHistory(profile, trusted);
+        const newCountry = unseenCountry && !onlyEgressHistory(profile, trusted, intel);
         if (!newCountry && !newAsn) return undefined;
         const level =
           newCountry && newAsn
@@ -73,7 +77,7 @@ export const newDeviceLocation: DetectorDefinition<Params> = {
               ? params.severity_new_country
               : params.severity_new_network;
         const what = newCountry && newAsn ? 'country and network' : newCountry ? 'country' : 'network';
-        return {
+        const finding: Finding = {
           detector: 'new_device_location',
           severity: severity(level),
           summary: `Sign-in from a new device ${device} in a new ${what} (${country ?? 'unknown country'}, AS${event.asn ?? '?'})`,
@@ -92,6 +96,9 @@ export const newDeviceLocation: DetectorDefinition<Params> = {
             src_ip: event.src_ip,
           },
         };
+        const listed = intel?.matchOf(event.src_ip);
+        if (listed) finding.evidence.source_intel = listed;
+        return finding;
       },
     };
   },

@@ -13,8 +13,11 @@ import type { IdentityState } from '../baseline/identity-state.js';
 import type { StateStore } from '../baseline/state-store.js';
 import type { DetectorEnvironment, EventFacts } from '../context/environment.js';
 import type { AccountDetector, AuthDetector, Finding, ServiceDetector } from '../detectors/types.js';
-import type { AccountEvent, VigilEvent } from '../events/schema.js';
+import { type DeviceFacts, deviceFacts } from '../devices/facts.js';
+import { IdentityPosture } from '../devices/identity-posture.js';
+import type { AccountEvent, AuthEvent, VigilEvent } from '../events/schema.js';
 import type { FeatureBatch } from '../features/feature-batch.js';
+import { intelFactOf } from '../intel/facts.js';
 import { type FusionWeights, fuseRisk, noisyOr } from '../risk/fusion.js';
 
 export interface AnalyzerOptions {
@@ -71,6 +74,8 @@ export class Analyzer {
     const components = { detectors: findings.length === 0 ? 0 : detectorComponent(findings) };
     const risk = fuseRisk(components, this.options.weights);
     const learned = risk < this.options.learnBelowRisk;
+    // Device facts come from the device book as it stood before this event; then the book learns.
+    const deviceFacts = event.kind === 'auth' ? this.observeDevice(event, learned) : undefined;
     if (learned) this.learn(event);
     // Remembered for account detectors: a privilege or MFA change right after a risky event weighs more.
     if (
@@ -80,7 +85,25 @@ export class Analyzer {
       const state = this.store.get(event.identity);
       if (state && event.time > state.lastRiskyAt) state.lastRiskyAt = event.time;
     }
-    return { findings, risk, components, learned };
+    const analysis: Analysis = { findings, risk, components, learned };
+    if (deviceFacts) analysis.facts = { device: deviceFacts };
+    const intel = intelFactOf(this.options.environment?.intel, event);
+    if (intel) analysis.facts = { ...analysis.facts, intel };
+    return analysis;
+  }
+
+  /** Updates the device baseline (when the environment keeps one) and returns the event's device facts. */
+  private observeDevice(event: AuthEvent, learned: boolean): DeviceFacts | undefined {
+    const devices = this.options.environment?.devices;
+    if (!devices || !event.device) return undefined;
+    const facts = deviceFacts(event, devices);
+    devices.observe(event, learned);
+    if (learned) {
+      const state = this.store.get(event.identity)!;
+      state.devicePosture ??= new IdentityPosture();
+      state.devicePosture.learn(event);
+    }
+    return facts;
   }
 
   private analyzeAuth(event: Extract<VigilEvent, { kind: 'auth' }>): Finding[] {
@@ -91,13 +114,14 @@ export class Analyzer {
     if (event.outcome === 'failure' && event.src_ip && event.action === 'sign_in') {
       this.store.sources.recordFailure(event.src_ip, event.identity, event.time);
     }
+    this.options.environment?.peers?.track(event, state, this.store);
     const context = { state, profile, sources: this.store.sources, environment: this.options.environment };
     let findings = NO_FINDINGS;
     for (const detector of this.options.authDetectors) {
       const finding = detector.inspect(event, context);
       if (finding) findings = findings === NO_FINDINGS ? [finding] : [...findings, finding];
     }
-    this.options.features?.recordAuth(event, profile);
+    this.options.features?.recordAuth(event, profile, this.options.environment?.intel);
     return findings;
   }
 
@@ -105,6 +129,7 @@ export class Analyzer {
     const state = this.store.obtain(event.identity, event.identity_type);
     const profile = this.store.serviceProfile(state);
     profile.track(event);
+    this.options.environment?.peers?.track(event, state, this.store);
     const context = { state, profile, environment: this.options.environment };
     let findings = NO_FINDINGS;
     for (const detector of this.options.serviceDetectors) {
@@ -146,6 +171,7 @@ export class Analyzer {
     if (event.kind === 'auth') state.auth!.learn(event);
     else if (event.kind === 'service') state.service!.learn(event);
     else if (event.actor !== undefined) this.store.get(event.actor)?.account?.learnMade(event);
+    this.options.environment?.peers?.learn(event, state, this.store);
   }
 }
 

@@ -6,11 +6,12 @@
  * input, and every record ends up either scored or dead-lettered.
  */
 import { decodeMapped, decodeMappedAll, decodeRecord, decodeRecordAll } from '../events/decode.js';
+import { inputFormat } from '../events/formats/index.js';
 import type { InputFormat } from '../events/formats/types.js';
 import { LIMITS, type VigilEvent } from '../events/schema.js';
 import type { Checked } from '../events/validate.js';
 import { type AlertSettings, raiseAlerts } from '../risk/alerts.js';
-import type { ResponseStage } from '../risk/decisions.js';
+import type { ManualAction, ResponseStage } from '../risk/decisions.js';
 import { type FusionWeights, fuseRisk } from '../risk/fusion.js';
 import type { Analysis, Analyzer } from './analyzer.js';
 import type { BatchOutput, DeadLetterRecord, RawRecord, ScoreRecord } from './types.js';
@@ -57,7 +58,7 @@ export class BatchProcessor {
     const nowMs = this.now();
     const events: VigilEvent[] = [];
     for (const record of records) {
-      if (this.options.format.split) {
+      if (this.formatOf(record).split) {
         // A container record (e.g. Azure Monitor's {"records":[...]}) yields one score or dead letter per member.
         for (const decoded of this.decodeAll(record, nowMs)) {
           if (decoded.ok) events.push(decoded.value);
@@ -89,16 +90,33 @@ export class BatchProcessor {
     for (const scorer of this.batchScorers) await scorer.close?.();
   }
 
+  /**
+   * Applies an analyst's revoke or reset to the engine's state, after the
+   * batch's events; its decision and signals join `output`. False when the
+   * identity is unknown here or the pipeline has no response stage.
+   */
+  applyManual(action: ManualAction, output: BatchOutput): boolean {
+    const response = this.options.response;
+    if (!response) return false;
+    return response.manual(action, this.analyzer.store.get(action.identity), output);
+  }
+
+  private formatOf(record: RawRecord): InputFormat {
+    return record.format === undefined ? this.options.format : inputFormat(record.format);
+  }
+
   private decode(record: RawRecord, nowMs: number): Checked<VigilEvent> {
+    const format = this.formatOf(record);
     return typeof record.value === 'string'
-      ? decodeRecord(record.value, this.options.format, nowMs)
-      : decodeMapped(record.value, this.options.format, nowMs);
+      ? decodeRecord(record.value, format, nowMs)
+      : decodeMapped(record.value, format, nowMs);
   }
 
   private decodeAll(record: RawRecord, nowMs: number): Checked<VigilEvent>[] {
+    const format = this.formatOf(record);
     return typeof record.value === 'string'
-      ? decodeRecordAll(record.value, this.options.format, nowMs)
-      : decodeMappedAll(record.value, this.options.format, nowMs);
+      ? decodeRecordAll(record.value, format, nowMs)
+      : decodeMappedAll(record.value, format, nowMs);
   }
 
   private emit(event: VigilEvent, analysis: Analysis, output: BatchOutput): void {

@@ -6,6 +6,7 @@
  * committing the batch in hand first.
  */
 import type { BatchProcessor } from './batch-processor.js';
+import type { EngineInbox } from './inbox.js';
 import type { BatchOutput, Sink, Source } from './types.js';
 
 export interface RunStats {
@@ -37,6 +38,8 @@ export interface RunOptions {
    * (model training) so the same input always gives byte-identical outputs.
    */
   deterministic?: boolean;
+  /** Events and analyst actions from the API, taken at each batch (src/engine/inbox.ts). */
+  inbox?: EngineInbox;
 }
 
 export function emptyStats(): RunStats {
@@ -63,20 +66,32 @@ export async function runPipeline(
   const signal = options.signal ?? new AbortController().signal;
   try {
     while (!signal.aborted) {
+      await options.inbox?.runTasks();
       const batch = await source.next(options.maxBatchRecords, options.maxWaitMs, signal);
       if (batch === null) break;
-      if (batch.records.length === 0) continue;
-      if (options.deterministic) await processor.beforeBatch();
-      const started = performance.now();
-      const output = processor.process(batch.records);
-      const took = performance.now() - started;
-      for (const sink of sinks) await sink.write(output);
-      for (const sink of sinks) await sink.flush();
-      await source.commit(batch.position);
-      recordBatch(stats, batch.records.length, output, took, options.keepBatchTimings === true);
-      options.onBatch?.(output, stats, took);
+      const taken = options.inbox?.hasWork ? options.inbox.take() : undefined;
+      const records = taken?.records.length ? [...batch.records, ...taken.records] : batch.records;
+      if (records.length === 0 && !taken?.actions.length) continue;
+      try {
+        if (options.deterministic) await processor.beforeBatch();
+        const started = performance.now();
+        const output = processor.process(records);
+        for (const pending of taken?.actions ?? [])
+          pending.applied = processor.applyManual(pending.action, output);
+        const took = performance.now() - started;
+        for (const sink of sinks) await sink.write(output);
+        for (const sink of sinks) await sink.flush();
+        await source.commit(batch.position);
+        taken?.committed();
+        recordBatch(stats, records.length, output, took, options.keepBatchTimings === true);
+        options.onBatch?.(output, stats, took);
+      } catch (error) {
+        taken?.failed(error as Error);
+        throw error;
+      }
     }
   } finally {
+    options.inbox?.close();
     await processor.close();
     stats.elapsedMs = Date.now() - stats.startedAt;
     for (const sink of sinks) await sink.close();

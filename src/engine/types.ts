@@ -18,6 +18,8 @@ export interface RawRecord {
   /** Undecoded text (a line, a Kafka message value), or an already-parsed object from an in-process source. */
   value: string | object;
   origin: RecordOrigin;
+  /** Input format of this record when it differs from the pipeline's (e.g. canonical events from the API). */
+  format?: string;
 }
 
 export interface SourceBatch {

@@ -79,7 +79,21 @@ export const DevicePosture = Type.Object(
     compliant: Type.Optional(Type.Boolean()),
     trust_type: Type.Optional(Type.String({ maxLength: 64 })),
     os: Type.Optional(Type.String({ maxLength: 128 })),
-    edr: Type.Optional(Type.String({ maxLength: 64 })),
+    os_version: Type.Optional(
+      Type.String({ maxLength: 64, description: 'operating system version or build' }),
+    ),
+    edr: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: 'endpoint detection and response agent status: active when healthy',
+      }),
+    ),
+    mdm: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: 'mobile device management enrolment: enrolled when healthy',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -109,6 +123,27 @@ export const AuthEvent = Type.Object(
     provider_risk: Type.Optional(
       Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')], {
         description: "the identity provider's own risk verdict, e.g. Entra riskLevelDuringSignIn",
+      }),
+    ),
+    bytes_in: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: LIMITS.maxBytes,
+        description: 'bytes the client sent to the application in this request (uploads); app events only',
+      }),
+    ),
+    bytes_out: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: LIMITS.maxBytes,
+        description: 'bytes the application sent to the client (downloads); app events only',
+      }),
+    ),
+    objects: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1e9,
+        description: 'files, records or messages moved by this request (per-user data movement)',
       }),
     ),
   },

@@ -13,6 +13,8 @@ import { fnv1a } from '../baseline/hash.js';
 import type { KnownSet } from '../baseline/known-set.js';
 import { greatCircleKm } from '../detectors/impossible-travel.js';
 import type { AuthEvent } from '../events/schema.js';
+import { ANONYMISER, CORPORATE_EGRESS, HOSTING, KNOWN_BAD } from '../intel/categories.js';
+import type { IntelLookup } from '../intel/lookup.js';
 
 /** Column order of an auth feature row; stored with every model and checked when one is loaded. */
 export const AUTH_FEATURES = [
@@ -41,6 +43,11 @@ export const AUTH_FEATURES = [
   'device_untrusted',
   'session_ip_mismatch',
   'baseline_maturity',
+  // Threat-intel categories of the source address (0 without intel lists; src/intel/).
+  'src_anonymiser',
+  'src_hosting',
+  'src_known_bad',
+  'src_corporate_egress',
 ] as const;
 
 export const AUTH_FEATURE_COUNT = AUTH_FEATURES.length;
@@ -80,12 +87,13 @@ export function geoVelocityLogKmh(event: AuthEvent, profile: AuthProfile): numbe
   return Math.log1p(distance / hours);
 }
 
-/** Fills `out[offset .. offset + AUTH_FEATURE_COUNT)`. */
+/** Fills `out[offset .. offset + AUTH_FEATURE_COUNT)`; `intel` is the pipeline's lists, when it has any. */
 export function extractAuthFeatures(
   event: AuthEvent,
   profile: AuthProfile,
   out: Float64Array,
   offset: number,
+  intel?: IntelLookup,
 ): void {
   const time = event.time;
   out[offset] = 1 / (1 + 168 * profile.hourShare(time));
@@ -118,6 +126,11 @@ export function extractAuthFeatures(
   out[offset + 23] = sessionIpMismatch(event, profile);
   const mature = profile.layout.settings.matureEvents * MATURITY_SPAN;
   out[offset + 24] = Math.min(1, profile.learnedEvents / mature);
+  const categories = intel === undefined ? 0 : intel.categoriesOf(event.src_ip);
+  out[offset + 25] = categories & ANONYMISER ? 1 : 0;
+  out[offset + 26] = categories & HOSTING ? 1 : 0;
+  out[offset + 27] = categories & KNOWN_BAD ? 1 : 0;
+  out[offset + 28] = categories & CORPORATE_EGRESS ? 1 : 0;
 }
 
 function mfaDenySurprise(event: AuthEvent, profile: AuthProfile): number {

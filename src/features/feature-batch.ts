@@ -12,6 +12,7 @@
 import type { AuthProfile } from '../baseline/auth-profile.js';
 import type { ServiceProfile } from '../baseline/service-profile.js';
 import type { AuthEvent, ServiceEvent } from '../events/schema.js';
+import type { IntelLookup } from '../intel/lookup.js';
 import { AUTH_FEATURE_COUNT, AUTH_FEATURES, extractAuthFeatures } from './auth-features.js';
 import { extractServiceFeatures, SERVICE_FEATURE_COUNT, SERVICE_FEATURES } from './service-features.js';
 
@@ -88,9 +89,10 @@ export class FeatureBatch {
     this.service.ensureCapacity(events);
   }
 
-  recordAuth(event: AuthEvent, profile: AuthProfile): void {
+  /** `intel`: the pipeline's threat-intel lists, for the source-address category columns. */
+  recordAuth(event: AuthEvent, profile: AuthProfile, intel?: IntelLookup): void {
     const offset = this.auth.appendRow(profile.isMature);
-    extractAuthFeatures(event, profile, this.auth.data, offset);
+    extractAuthFeatures(event, profile, this.auth.data, offset, intel);
   }
 
   recordService(event: ServiceEvent, profile: ServiceProfile): void {

@@ -6,8 +6,9 @@
  * says otherwise.
  */
 import type { IforestConfig } from '../config/pipeline.js';
-import { FEATURE_KINDS, FeatureBatch, type FeatureKind } from '../features/feature-batch.js';
+import { FEATURE_KINDS, FEATURE_NAMES, FeatureBatch, type FeatureKind } from '../features/feature-batch.js';
 import type { Logger } from '../logging.js';
+import { healthSettings } from './health/index.js';
 import type { IforestModel } from './iforest-model.js';
 import { IforestScorer, type IforestScorerOptions } from './iforest-scorer.js';
 import { ModelRegistry } from './registry.js';
@@ -26,7 +27,10 @@ export interface IforestStage {
   registry: ModelRegistry;
 }
 
-export type IforestHooks = Pick<IforestScorerOptions, 'onRows' | 'onError' | 'trainer'> & {
+export type IforestHooks = Pick<
+  IforestScorerOptions,
+  'onRows' | 'onError' | 'trainer' | 'onPromotion' | 'onDriftAlert'
+> & {
   /** Called after a model trained in the stream was swapped in and saved. */
   onModelSaved?: (model: IforestModel, manifestPath: string) => void;
 };
@@ -40,16 +44,28 @@ export function loggingHooks(log: Logger): IforestHooks {
         { kind: model.kind, version: model.version, sample_size: model.sampleSize, manifest },
         'isolation forest model swapped in',
       ),
+    onPromotion: (report) =>
+      log.info(
+        { ...report },
+        report.promoted ? 'isolation forest model promoted' : 'isolation forest candidate kept out',
+      ),
+    onDriftAlert: (alert) =>
+      log.warn(
+        { alert_id: alert.id, kind: alert.kind, identity: alert.identity, evidence: alert.evidence },
+        alert.summary,
+      ),
   };
 }
 
 export function buildIforestStage(settings: IforestConfig, hooks: IforestHooks = {}): IforestStage {
   const registry = new ModelRegistry(settings.directory);
   const initial: Partial<Record<FeatureKind, IforestModel>> = {};
+  const initialReferences: IforestScorerOptions['initialReferences'] = {};
   if (settings.load_existing) {
     for (const kind of FEATURE_KINDS) {
       const model = registry.loadLatest(kind);
       if (model) initial[kind] = model;
+      if (model) initialReferences[kind] = registry.loadReference(kind, model.version);
     }
   }
   const features = new FeatureBatch();
@@ -63,12 +79,17 @@ export function buildIforestStage(settings: IforestConfig, hooks: IforestHooks =
     seed: settings.seed,
     alertPercentile: settings.alert_percentile,
     initial,
+    initialReferences,
+    health: healthSettings(settings.health, [...FEATURE_NAMES.auth, ...FEATURE_NAMES.service]),
+    shadow: { events: settings.shadow_events, minSpearman: settings.shadow_min_spearman },
+    onPromotion: hooks.onPromotion,
+    onDriftAlert: hooks.onDriftAlert,
     trainer: hooks.trainer,
     onRows: hooks.onRows,
     onError,
-    onModel: (model) => {
+    onModel: (model, reference) => {
       try {
-        const manifest = registry.save(model);
+        const manifest = registry.save(model, reference);
         hooks.onModelSaved?.(model, manifest);
       } catch (error) {
         onError?.(error as Error, model.kind);

@@ -12,6 +12,11 @@
  * batch ends, so in deterministic runs (`beforeBatch` awaited) a replay
  * always swaps models at the same event.
  *
+ * Model health (src/models/health/): each model carries the reference
+ * distributions of its training window; the model in use is watched for
+ * drift, and a retrained model first runs in shadow (`shadow.events` mature
+ * rows) before it is promoted, unless it is the first one.
+ *
  * Never blocks scoring on training outside deterministic runs; never scores
  * rows of identities whose baseline is not yet mature (they get 0).
  */
@@ -19,6 +24,7 @@ import type { Finding } from '../detectors/types.js';
 import { severity } from '../detectors/types.js';
 import type { Analysis } from '../engine/analyzer.js';
 import type { BatchScorer } from '../engine/batch-processor.js';
+import type { AlertRecord } from '../engine/types.js';
 import type { AuthEvent, ServiceEvent, VigilEvent } from '../events/schema.js';
 import {
   FEATURE_KINDS,
@@ -27,6 +33,16 @@ import {
   type FeatureKind,
   type FeatureMatrixBuffer,
 } from '../features/feature-batch.js';
+import {
+  buildReference,
+  type HealthSettings,
+  type ModelDriftReport,
+  ModelHealthTracker,
+  type ModelReference,
+  type PromotionReport,
+  type ShadowSettings,
+  type ShadowStatus,
+} from './health/index.js';
 import { calibrateModel, type IforestModel, percentileOf } from './iforest-model.js';
 import { defaultTrainer, type ForestTrainer, RowReservoir } from './iforest-trainer.js';
 
@@ -47,8 +63,18 @@ export interface IforestScorerOptions {
   /** Features named in a finding's evidence. */
   explainTop?: number;
   trainer?: ForestTrainer;
-  /** Called with every model trained here (e.g. ModelRegistry.save); errors are reported, not thrown. */
-  onModel?: (model: IforestModel) => void;
+  /** Called with every model trained here when it is promoted (e.g. ModelRegistry.save); errors are reported, not thrown. */
+  onModel?: (model: IforestModel, reference?: ModelReference) => void;
+  /** Drift monitoring of the model in use; absent = off. */
+  health?: HealthSettings;
+  /** Shadow period of retrained models; absent = promote at once. */
+  shadow?: ShadowSettings;
+  /** Called with every promotion decision (promoted or kept), e.g. for the audit log. */
+  onPromotion?: (report: PromotionReport) => void;
+  /** Called once per drift episode of a model version with its `model_drift` operational alert. */
+  onDriftAlert?: (alert: AlertRecord) => void;
+  /** Health references of the `initial` models (undefined: saved before references existed). */
+  initialReferences?: Partial<Record<FeatureKind, ModelReference>>;
   onError?: (error: Error, kind: FeatureKind) => void;
   /** Called per batch with each kind's rows and the event index of each row (e.g. `--features-out`). */
   onRows?: (
@@ -71,6 +97,8 @@ interface KindState {
   rawScores: Float64Array;
   /** Event index of each row of the current batch. */
   eventOfRow: Int32Array;
+  /** Drift of the model in use, and the shadow trial of its successor. */
+  tracker: ModelHealthTracker;
 }
 
 export class IforestScorer implements BatchScorer {
@@ -87,6 +115,14 @@ export class IforestScorer implements BatchScorer {
     this.trainer = options.trainer ?? defaultTrainer;
     const state = (kind: FeatureKind, seedOffset: number): KindState => {
       const initial = options.initial?.[kind];
+      const tracker = new ModelHealthTracker(`iforest-${kind}`, kind, FEATURE_NAMES[kind], {
+        health: options.health,
+        shadow: options.shadow ?? { events: 0, minSpearman: 0 },
+        alertPercentile: options.alertPercentile,
+        onPromotion: options.onPromotion,
+        onDriftAlert: options.onDriftAlert,
+      });
+      if (initial) tracker.start(initial, options.initialReferences?.[kind]);
       return {
         model: initial,
         reservoir: new RowReservoir(options.reservoir, FEATURE_NAMES[kind].length, options.seed + seedOffset),
@@ -95,6 +131,7 @@ export class IforestScorer implements BatchScorer {
         pending: undefined,
         rawScores: new Float64Array(0),
         eventOfRow: new Int32Array(0),
+        tracker,
       };
     };
     this.kinds = { auth: state('auth', 0), service: state('service', 1) };
@@ -103,6 +140,16 @@ export class IforestScorer implements BatchScorer {
   /** The model in use for a kind, if any. */
   model(kind: FeatureKind): IforestModel | undefined {
     return this.kinds[kind].model;
+  }
+
+  /** Drift of the model in use for a kind (undefined when health monitoring is off). */
+  drift(kind: FeatureKind): ModelDriftReport | undefined {
+    return this.kinds[kind].tracker.drift();
+  }
+
+  /** The shadow trial under way for a kind, and the last promotion decision. */
+  shadowStatus(kind: FeatureKind): ShadowStatus {
+    return this.kinds[kind].tracker.shadowStatus();
   }
 
   /** Whether a training is under way. */
@@ -119,6 +166,8 @@ export class IforestScorer implements BatchScorer {
       const state = this.kinds[kind];
       this.options.onRows?.(kind, matrix, state.eventOfRow, events);
       if (state.model) this.scoreKind(state, state.model, matrix, events, analyses);
+      const promotion = state.tracker.afterBatch(state.model, matrix, state.rawScores, lastTime(events));
+      if (promotion) this.swapIn(state, promotion.model, promotion.reference);
       this.collect(state, matrix, analyses);
       this.maybeTrain(kind, state, lastTime(events));
     }
@@ -222,6 +271,27 @@ export class IforestScorer implements BatchScorer {
   }
 
   /**
+   * An operator asked for a retrain (POST /api/models/:name/train): trains a
+   * model of `kind` on the reservoir now, in the background, under the same
+   * rules as a scheduled retrain (a shadow period when one is configured).
+   * Resolves once training finished; says why when it could not start.
+   */
+  async retrain(
+    kind: FeatureKind,
+  ): Promise<{ started: boolean; version?: number; rows: number; reason?: string }> {
+    const state = this.kinds[kind];
+    const rows = state.reservoir.rows;
+    if (state.pending) return { started: false, rows, reason: 'a training run is already in progress' };
+    if (state.tracker.shadowing)
+      return { started: false, rows, reason: 'a retrained model is still in its shadow period' };
+    if (rows < 2) return { started: false, rows, reason: 'fewer than two mature rows collected so far' };
+    const version = state.nextVersion;
+    this.startTraining(kind, state, this.lastEventTime);
+    await state.pending;
+    return { started: true, version, rows };
+  }
+
+  /**
    * Trains a model of `kind` on the reservoir now (offline training, `vigil
    * train`), as `version` (default: the next one); resolves with the model,
    * or undefined when fewer than two rows were collected.
@@ -231,13 +301,13 @@ export class IforestScorer implements BatchScorer {
     await state.pending;
     if (state.reservoir.rows < 2) return undefined;
     if (version !== undefined) state.nextVersion = version;
-    this.startTraining(kind, state, this.lastEventTime);
+    this.startTraining(kind, state, this.lastEventTime, true);
     await state.pending;
     return state.model;
   }
 
   private maybeTrain(kind: FeatureKind, state: KindState, time: number): void {
-    if (state.pending || this.options.trainAfter === 0) return;
+    if (state.pending || state.tracker.shadowing || this.options.trainAfter === 0) return;
     const seen = state.reservoir.seen;
     const due = state.model
       ? this.options.retrainEvery > 0 && seen - state.trainedAtSeen >= this.options.retrainEvery
@@ -246,7 +316,8 @@ export class IforestScorer implements BatchScorer {
     this.startTraining(kind, state, time);
   }
 
-  private startTraining(kind: FeatureKind, state: KindState, time: number): void {
+  /** `offline`: `vigil train` asked for this model, so it is promoted without a shadow period. */
+  private startTraining(kind: FeatureKind, state: KindState, time: number, offline = false): void {
     state.trainedAtSeen = state.reservoir.seen;
     const version = state.nextVersion++;
     const rows = state.reservoir.rows;
@@ -260,13 +331,22 @@ export class IforestScorer implements BatchScorer {
     state.pending = this.trainer(data.slice(), rows, data.length / rows, options)
       .then((forest) => {
         const model = calibrateModel(kind, version, forest, data, rows, time);
-        state.model = model;
-        this.options.onModel?.(model);
+        const trainingScores = forest.scoreBatch(data, rows, new Float64Array(rows));
+        const bins = this.options.health?.bins;
+        const reference = buildReference(FEATURE_NAMES[kind], data, rows, trainingScores, bins);
+        if (state.tracker.admit(state.model, model, reference, time, offline))
+          this.swapIn(state, model, reference);
       })
       .catch((error: Error) => this.options.onError?.(error, kind))
       .finally(() => {
         state.pending = undefined;
       });
+  }
+
+  /** Puts a promoted model in use and hands it (with its reference) to onModel, e.g. to be saved. */
+  private swapIn(state: KindState, model: IforestModel, reference: ModelReference | undefined): void {
+    state.model = model;
+    this.options.onModel?.(model, reference);
   }
 }
 

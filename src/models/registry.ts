@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { errors } from '../errors.js';
 import { FEATURE_NAMES, type FeatureKind } from '../features/feature-batch.js';
 import { QuantileSketch, type QuantileSketchJson } from './calibration.js';
+import { type ModelReference, referenceFromJSON } from './health/reference.js';
 import { type IforestModel, scoreQuantiles } from './iforest-model.js';
 import { forestFromBinary, forestToBinary, type IsolationForestParams } from './isolation-forest/index.js';
 
@@ -38,6 +39,8 @@ export interface IforestManifest {
   forest_file: string;
   /** `sha256:<hex>` of the forest file. */
   checksum: string;
+  /** The training window's distributions for drift monitoring (absent in models saved before it existed). */
+  health_reference?: ModelReference;
 }
 
 const baseName = (kind: FeatureKind, version: number) =>
@@ -46,8 +49,13 @@ const MANIFEST_NAME = /^iforest-(auth|service)-v(\d{6,})\.json$/;
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-export function manifestOf(model: IforestModel, forestFile: string, checksum: string): IforestManifest {
-  return {
+export function manifestOf(
+  model: IforestModel,
+  forestFile: string,
+  checksum: string,
+  reference?: ModelReference,
+): IforestManifest {
+  const manifest: IforestManifest = {
     format_version: MANIFEST_FORMAT_VERSION,
     model: 'isolation_forest',
     kind: model.kind,
@@ -63,18 +71,20 @@ export function manifestOf(model: IforestModel, forestFile: string, checksum: st
     forest_file: forestFile,
     checksum,
   };
+  if (reference) manifest.health_reference = reference;
+  return manifest;
 }
 
 export class ModelRegistry {
   constructor(readonly directory: string) {}
 
-  /** Writes the forest, then its manifest; returns the manifest path. */
-  save(model: IforestModel): string {
+  /** Writes the forest, then its manifest (with the health reference when given); returns the manifest path. */
+  save(model: IforestModel, reference?: ModelReference): string {
     mkdirSync(this.directory, { recursive: true });
     const name = baseName(model.kind, model.version);
     const bytes = forestToBinary(model.forest);
     writeFileSync(join(this.directory, `${name}.bin`), bytes);
-    const manifest = manifestOf(model, `${name}.bin`, sha256(bytes));
+    const manifest = manifestOf(model, `${name}.bin`, sha256(bytes), reference);
     const path = join(this.directory, `${name}.json`);
     writeFileSync(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
     renameSync(`${path}.tmp`, path);
@@ -96,6 +106,13 @@ export class ModelRegistry {
   loadLatest(kind: FeatureKind): IforestModel | undefined {
     const version = this.latestVersion(kind);
     return version === 0 ? undefined : this.load(kind, version);
+  }
+
+  /** A saved version's health reference; undefined for models saved before references existed. */
+  loadReference(kind: FeatureKind, version: number): ModelReference | undefined {
+    const path = join(this.directory, `${baseName(kind, version)}.json`);
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as IforestManifest;
+    return referenceFromJSON(manifest.health_reference, FEATURE_NAMES[kind], path);
   }
 
   load(kind: FeatureKind, version: number): IforestModel {

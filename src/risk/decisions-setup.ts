@@ -22,7 +22,7 @@ export function accumulatorSettings(config: PipelineConfig): AccumulatorSettings
 export function buildResponseStage(config: PipelineConfig): ResponseStage {
   return new ResponseStage({
     accumulator: accumulatorSettings(config),
-    policy: new Policy(config.policy),
+    policy: new Policy(config.policy, { risk: config.risk }),
     riskLevelChanges: {
       enabled: config.policy.risk_level_changes.enabled,
       minLevel: config.policy.risk_level_changes.min_level,

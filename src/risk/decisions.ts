@@ -50,6 +50,31 @@ export interface DecisionRecord {
   application?: string;
   /** jti of each SET this decision produced (none unless enforced). */
   signals: string[];
+  /** Risk components of the deciding event (detectors, iforest, lstm), as fused into event_risk. */
+  components: Record<string, number>;
+  /** Alerts the deciding event raised (the same batch). */
+  alert_ids: string[];
+  /** Hash of the policy and risk settings that decided (src/risk/policy.ts `Policy.version`). */
+  policy_version: string;
+  /** Who decided: `engine`, or the role of the analyst who acted through the API. */
+  actor: string;
+}
+
+/** Rules of analyst actions (POST /api/identities/:id/revoke and /reset). */
+export const MANUAL_REVOKE_RULE = 'manual_revoke';
+export const MANUAL_RESET_RULE = 'manual_reset';
+
+/** An analyst's action on an identity, applied by the engine between batches (src/engine/inbox.ts). */
+export interface ManualAction {
+  identity: string;
+  action: 'revoke' | 'reset';
+  /** Role of the analyst (actor). */
+  by: string;
+  reason?: string;
+  /** Wall-clock epoch ms of the request. */
+  time: number;
+  /** How long the check endpoint holds a manual revoke (ms). */
+  holdMs: number;
 }
 
 /** A SET ready for the signals stream: unsigned payload, keyed by subject. */
@@ -102,17 +127,23 @@ export const decisionId = (identity: string, rule: string, action: string, windo
     .slice(0, 32);
 
 const NO_DETECTORS: string[] = [];
+const NO_ALERTS: readonly string[] = [];
 
 export class ResponseStage {
   constructor(readonly options: ResponseOptions) {}
 
   respond(
     event: VigilEvent,
-    analysis: { risk: number; findings: readonly Finding[]; facts?: EventFacts },
+    analysis: {
+      risk: number;
+      findings: readonly Finding[];
+      facts?: EventFacts;
+      components?: Record<string, number>;
+    },
     state: IdentityState,
     output: BatchOutput,
   ): void {
-    annotateAlerts(event, output);
+    const alertIds = annotateAlerts(event, output);
     const previous = state.risk;
     const previousLevel = previous?.level ?? 'none';
     const risk = accumulate(previous, analysis.risk, event.time, this.options.accumulator);
@@ -147,6 +178,8 @@ export class ResponseStage {
       analysis.risk,
       detectors,
     );
+    decision.components = { ...analysis.components };
+    decision.alert_ids = [...alertIds];
     output.decisions ??= [];
     output.decisions.push(decision);
     if (mode !== 'enforce' || rule.action === 'allow' || !this.options.signals) return;
@@ -154,6 +187,73 @@ export class ResponseStage {
     for (const signal of signals) decision.signals.push(signal.jti);
     output.signals ??= [];
     output.signals.push(...signals);
+  }
+
+  /**
+   * An analyst's revoke or reset, applied in the engine's order between
+   * batches. Revoke: an enforced revoke_sessions decision with its SETs (the
+   * check endpoint holds it for `holdMs`). Reset: the identity's accumulated
+   * risk, alert and decision memory are cleared, holds are lifted, and a
+   * risk-level-change to LOW goes out when the level was reportable. Returns
+   * false when the engine does not know the identity.
+   */
+  manual(action: ManualAction, state: IdentityState | undefined, output: BatchOutput): boolean {
+    if (!state) return false;
+    const reset = action.action === 'reset';
+    const previousLevel = state.risk?.level ?? 'none';
+    const rule = reset ? MANUAL_RESET_RULE : MANUAL_REVOKE_RULE;
+    const policyAction: PolicyAction = reset ? 'allow' : 'revoke_sessions';
+    const decision: DecisionRecord = {
+      id: decisionId(action.identity, rule, policyAction, `${action.by}:${action.time}`),
+      time: action.time,
+      identity: action.identity,
+      identity_type: state.type,
+      rule,
+      action: policyAction,
+      mode: 'enforce',
+      level: reset ? 'none' : previousLevel,
+      previous_level: previousLevel,
+      score: reset ? 0 : (state.risk?.score ?? 0),
+      event_id: '',
+      event_risk: 0,
+      detectors: [],
+      reason: `${rule} by ${action.by}${action.reason ? `: ${action.reason}` : ''}`,
+      hold_ms: reset ? 0 : action.holdMs,
+      signals: [],
+      components: {},
+      alert_ids: [],
+      policy_version: this.options.policy.version,
+      actor: action.by,
+    };
+    output.decisions ??= [];
+    output.decisions.push(decision);
+    if (reset) {
+      state.risk = undefined;
+      state.lastDecisionAt = undefined;
+      state.lastAlertAt = undefined;
+      state.lastRiskyAt = 0;
+      if (previousLevel !== 'none') {
+        const marker = {
+          id: decision.id,
+          time: action.time,
+          identity: action.identity,
+          identity_type: state.type,
+        } as VigilEvent;
+        this.levelChanged(marker, previousLevel, 'none', 0, ['ANALYST_RESET'], output);
+      }
+      return true;
+    }
+    if (!this.options.signals) return true;
+    const signals = this.options.signals.forDecision(decision, {
+      id: decision.id,
+      time: action.time,
+      identity: action.identity,
+      identity_type: state.type,
+    } as VigilEvent);
+    for (const signal of signals) decision.signals.push(signal.jti);
+    output.signals ??= [];
+    output.signals.push(...signals);
+    return true;
   }
 
   private decision(
@@ -185,6 +285,10 @@ export class ResponseStage {
       reason: describe(rule, level, score, detectors, application),
       hold_ms: rule.holdMs,
       signals: [],
+      components: {},
+      alert_ids: [],
+      policy_version: this.options.policy.version,
+      actor: 'engine',
     };
     if (event.kind === 'auth') {
       if (event.session_id) decision.session_id = event.session_id;
@@ -224,13 +328,19 @@ export class ResponseStage {
   }
 }
 
-/** Gives this event's alerts (the last ones raised) what analyst feedback needs to suppress and learn. */
-function annotateAlerts(event: VigilEvent, output: BatchOutput): void {
+/**
+ * Gives this event's alerts (the last ones raised) what analyst feedback needs
+ * to suppress and learn; returns their ids (oldest first).
+ */
+function annotateAlerts(event: VigilEvent, output: BatchOutput): readonly string[] {
+  let first = output.alerts.length;
   for (let i = output.alerts.length - 1; i >= 0; i--) {
     const alert = output.alerts[i];
     if (alert.event_ids[alert.event_ids.length - 1] !== event.id || alert.feedback) break;
     alert.feedback = { attribute: patternAttribute(alert.kind, event), event };
+    first = i;
   }
+  return first === output.alerts.length ? NO_ALERTS : output.alerts.slice(first).map((alert) => alert.id);
 }
 
 function describe(

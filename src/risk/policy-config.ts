@@ -18,6 +18,7 @@ export const POLICY_ACTIONS = [
   'revoke_sessions',
   'disable_credentials',
   'quarantine_workload',
+  'quarantine_device',
 ] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
@@ -72,6 +73,25 @@ export const PolicyCondition = Type.Object(
     ),
     applications: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
     min_event_risk: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    device_compliant: Type.Optional(
+      Type.Boolean({ description: 'the device the event names reports this compliance verdict' }),
+    ),
+    device_managed: Type.Optional(
+      Type.Boolean({ description: 'the device the event names reports this management state' }),
+    ),
+    device_detectors_any: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'the event names a device and at least one of these detectors fired on it',
+      }),
+    ),
+    source_intel_any: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, pattern: '^[a-z][a-z0-9_]*$' }), {
+        minItems: 1,
+        description:
+          "the event's source address is in an intel list with one of these categories (anonymiser, hosting, known_bad, corporate_egress, or your own)",
+      }),
+    ),
   },
   { additionalProperties: false, default: {} },
 );
@@ -106,6 +126,8 @@ const WORKLOAD_COMPROMISE_DETECTORS = [
   'privileged_route',
   'denied_spike',
 ];
+
+const DEVICE_DETECTORS = ['unmanaged_device', 'device_posture_degraded', 'shared_device'];
 
 /** Vigil's default policy: first matching rule wins, most drastic first. */
 export const DEFAULT_POLICY_RULES: PolicyRuleConfig[] = [
@@ -143,6 +165,47 @@ export const DEFAULT_POLICY_RULES: PolicyRuleConfig[] = [
     action: 'quarantine_workload',
     dry_run: false,
     cooldown_minutes: 60,
+  },
+  {
+    // Successful access only: a failed attempt from the device is not yet the device's doing.
+    name: 'quarantine_failing_device',
+    when: {
+      identity_level_at_least: 'high',
+      device_detectors_any: DEVICE_DETECTORS,
+      outcome: 'success',
+      identity_type: ['user', 'service_account'],
+    },
+    action: 'quarantine_device',
+    dry_run: false,
+    cooldown_minutes: 60,
+  },
+  {
+    // Only where the device is news for the identity (a device detector fired): people who always
+    // work from a non-compliant device are a posture-management matter, not an incident.
+    name: 'step_up_non_compliant_sensitive',
+    when: {
+      device_compliant: false,
+      device_detectors_any: DEVICE_DETECTORS,
+      application_sensitivity: 'sensitive',
+      outcome: 'success',
+      identity_type: 'user',
+    },
+    action: 'step_up',
+    dry_run: false,
+    cooldown_minutes: 30,
+  },
+  {
+    // A successful sign-in through Tor or from a known-bad range: prove it is the person (docs/intel.md).
+    name: 'step_up_listed_source',
+    when: {
+      source_intel_any: ['anonymiser', 'known_bad'],
+      detectors_any: ['threat_intel_source'],
+      outcome: 'success',
+      identity_type: 'user',
+    },
+    action: 'step_up',
+    dry_run: false,
+    cooldown_minutes: 30,
   },
   {
     name: 'step_up_mfa_fatigue',

@@ -5,6 +5,7 @@
  * finding specific, e.g. the country of a new-location sign-in, so the same
  * detector still fires for that identity on anything else.
  */
+import type { AuditHook } from '../audit/log.js';
 import type { Finding } from '../detectors/types.js';
 import type { VigilEvent } from '../events/schema.js';
 
@@ -37,10 +38,32 @@ export class Suppressions {
     return this.until.size;
   }
 
-  /** Suppresses the pattern for `durationMs` of event time after the later of `from` and the latest event seen. */
-  add(identity: string, detector: string, attribute: string, from: number, durationMs: number): number {
+  /** Records suppressions people add (those given an `actor`) in the audit trail; set by the CLI wiring. */
+  audit?: AuditHook;
+
+  /**
+   * Suppresses the pattern for `durationMs` of event time after the later of
+   * `from` and the latest event seen. `actor`: who asked (audited); absent
+   * for suppressions re-applied at start, which were audited when added.
+   */
+  add(
+    identity: string,
+    detector: string,
+    attribute: string,
+    from: number,
+    durationMs: number,
+    actor?: string,
+  ): number {
     const end = Math.max(from, this.latestEventTime) + durationMs;
     this.until.set(key(identity, detector, attribute), end);
+    if (actor !== undefined) {
+      void this.audit?.record({
+        kind: 'suppression',
+        actor,
+        subject: identity,
+        payload: { detector, attribute, until_event_time: end, duration_ms: durationMs },
+      });
+    }
     return end;
   }
 

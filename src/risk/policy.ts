@@ -5,6 +5,7 @@
  * an allowlisted identity into `allow`. Pure matching: cool-downs and the
  * records of what was decided live in decisions.ts.
  */
+import { createHash } from 'node:crypto';
 import type { EventFacts } from '../context/environment.js';
 import type { VigilEvent } from '../events/schema.js';
 import { atLeast, type RiskLevel } from './accumulator.js';
@@ -60,6 +61,24 @@ function compileRule(rule: PolicyRuleConfig, sensitive: ReadonlySet<string>): Po
     const min = when.min_event_risk;
     tests.push((input) => input.eventRisk >= min);
   }
+  if (when.device_compliant !== undefined) {
+    const compliant = when.device_compliant;
+    tests.push((input) => input.facts?.device?.compliant === compliant);
+  }
+  if (when.device_managed !== undefined) {
+    const managed = when.device_managed;
+    tests.push((input) => input.facts?.device?.managed === managed);
+  }
+  if (when.device_detectors_any) {
+    const wanted = new Set(when.device_detectors_any);
+    tests.push(
+      (input) => input.facts?.device !== undefined && input.detectors.some((name) => wanted.has(name)),
+    );
+  }
+  if (when.source_intel_any) {
+    const wanted = when.source_intel_any;
+    tests.push((input) => input.facts?.intel?.categories.some((name) => wanted.includes(name)) === true);
+  }
   const cooldownMs = rule.cooldown_minutes * 60_000;
   return {
     name: rule.name,
@@ -90,8 +109,17 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export class Policy {
   readonly rules: readonly PolicyRule[];
   readonly isAllowlisted: (identity: string) => boolean;
+  /** Short hash of the policy (and of `settings`, e.g. risk levels): recorded with every decision. */
+  readonly version: string;
 
-  constructor(readonly config: PolicyConfig) {
+  constructor(
+    readonly config: PolicyConfig,
+    settings: unknown = {},
+  ) {
+    this.version = createHash('sha256')
+      .update(JSON.stringify({ policy: config, settings }))
+      .digest('hex')
+      .slice(0, 12);
     const sensitive = new Set(config.sensitive_applications);
     this.rules = config.enabled ? config.rules.map((rule) => compileRule(rule, sensitive)) : [];
     this.isAllowlisted = allowlistMatcher(config.allowlist);

@@ -9,9 +9,11 @@
  * Verdicts: quarantine_workload and disable_credentials deny outright;
  * revoke_sessions denies sessions authenticated before the decision (a caller
  * that proves a later `auth_time` is allowed); step_up asks for a new
- * authentication, satisfied the same way.
+ * authentication, satisfied the same way. quarantine_device holds the device
+ * the deciding event named (by device id, `checkDevice`): any identity on it
+ * is denied until the hold ends.
  */
-import type { DecisionRecord } from '../risk/decisions.js';
+import { type DecisionRecord, MANUAL_RESET_RULE } from '../risk/decisions.js';
 
 export type Verdict = 'allow' | 'step_up' | 'deny';
 
@@ -42,6 +44,8 @@ const ALLOW: CheckResult = { verdict: 'allow' };
 
 export class EnforcementTable {
   private readonly holds = new Map<string, Map<string, Hold>>();
+  /** device id → its quarantine (quarantine_device decisions hold the device, not the identity). */
+  private readonly deviceHolds = new Map<string, Hold>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -53,6 +57,15 @@ export class EnforcementTable {
     if (!decisions) return;
     const now = this.now();
     for (const decision of decisions) {
+      if (decision.rule === MANUAL_RESET_RULE) {
+        this.holds.delete(decision.identity);
+        continue;
+      }
+      if (decision.action === 'quarantine_device') {
+        if (decision.mode === 'enforce' && decision.device_id && decision.hold_ms > 0)
+          this.deviceHolds.set(decision.device_id, { decision, until: now + decision.hold_ms });
+        continue;
+      }
       if (decision.mode !== 'enforce' || !(decision.action in STRENGTH) || decision.hold_ms <= 0) continue;
       let byAction = this.holds.get(decision.identity);
       if (!byAction) {
@@ -61,6 +74,25 @@ export class EnforcementTable {
       }
       byAction.set(decision.action, { decision, until: now + decision.hold_ms });
     }
+  }
+
+  /** The verdict for a device: deny while it is quarantined, whoever uses it. */
+  checkDevice(deviceId: string): CheckResult {
+    const hold = this.deviceHolds.get(deviceId);
+    if (!hold) return ALLOW;
+    if (hold.until <= this.now()) {
+      this.deviceHolds.delete(deviceId);
+      return ALLOW;
+    }
+    const { decision } = hold;
+    return {
+      verdict: 'deny',
+      action: decision.action,
+      rule: decision.rule,
+      decisionId: decision.id,
+      reason: decision.reason,
+      decidedAt: Math.floor(decision.time / 1000),
+    };
   }
 
   /** Lifts every hold on an identity (an analyst cleared it); returns whether there was one. */

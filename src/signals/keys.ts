@@ -17,6 +17,8 @@ export interface SigningKey {
   /** Public half, as published on the JWKS endpoint. */
   publicJwk: JWK;
   sign(payload: Record<string, unknown>): Promise<string>;
+  /** Signs a non-SET JWS with the same key and the given `typ` (audit checkpoints, src/audit/checkpoints.ts). */
+  signTyped?(payload: Record<string, unknown>, typ: string): Promise<string>;
 }
 
 function publicPart(jwk: JWK): JWK {
@@ -33,7 +35,15 @@ async function fromPrivateJwk(privateJwk: JWK): Promise<SigningKey> {
     publicJwk,
     sign: (payload) =>
       new SignJWT(payload).setProtectedHeader({ alg: SET_ALGORITHM, typ: 'secevent+jwt', kid }).sign(key),
+    signTyped: (payload, typ) =>
+      new SignJWT(payload).setProtectedHeader({ alg: SET_ALGORITHM, typ, kid }).sign(key),
   };
+}
+
+/** Loads the key from `dir` when it exists (never creates one: for tools that only verify or export). */
+export async function loadExistingSigningKey(dir: string): Promise<SigningKey | undefined> {
+  const path = join(dir, KEY_FILE);
+  return existsSync(path) ? fromPrivateJwk(JSON.parse(readFileSync(path, 'utf8')) as JWK) : undefined;
 }
 
 /** Loads the key from `dir`, creating it (and the directory) on first use. */

@@ -22,6 +22,7 @@ export const EVENT_TYPES = {
   assuranceLevelChange: `${CAEP}assurance-level-change`,
   riskLevelChange: `${CAEP}risk-level-change`,
   credentialChange: `${CAEP}credential-change`,
+  deviceComplianceChange: `${CAEP}device-compliance-change`,
   accountDisabled: `${RISC}account-disabled`,
   credentialCompromise: `${RISC}credential-compromise`,
 } as const;
@@ -84,6 +85,20 @@ export function decisionSubject(decision: DecisionRecord, settings: SetSettings)
   return subject;
 }
 
+/**
+ * The subject of a device decision: a complex subject naming the device (and
+ * the user whose event implicated it), as in the CAEP device-compliance-change
+ * examples; undefined when the decision names no device.
+ */
+export function deviceSubject(decision: DecisionRecord, settings: SetSettings): SubjectId | undefined {
+  if (!decision.device_id) return undefined;
+  return {
+    format: 'complex',
+    device: { format: 'opaque', id: decision.device_id },
+    user: identitySubject(decision.identity, decision.identity_type, settings),
+  };
+}
+
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 export class SetBuilder implements SignalFactory {
@@ -124,6 +139,18 @@ export class SetBuilder implements SignalFactory {
             ...common,
           }),
         ];
+      case 'quarantine_device': {
+        const device = deviceSubject(decision, this.settings);
+        if (!device) return [];
+        // Vigil's verdict: the device no longer meets policy, whatever it reported before.
+        return [
+          this.record(decision, EVENT_TYPES.deviceComplianceChange, device, {
+            previous_status: 'compliant',
+            current_status: 'not-compliant',
+            ...common,
+          }),
+        ];
+      }
       case 'quarantine_workload':
         return [
           this.record(decision, EVENT_TYPES.sessionRevoked, plain, common),

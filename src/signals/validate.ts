@@ -27,6 +27,7 @@ const REQUIRED_EVENT_CLAIMS: Record<string, readonly string[]> = {
   [EVENT_TYPES.credentialChange]: ['credential_type', 'change_type'],
   [EVENT_TYPES.accountDisabled]: [],
   [EVENT_TYPES.credentialCompromise]: ['credential_type'],
+  [EVENT_TYPES.deviceComplianceChange]: ['previous_status', 'current_status'],
 };
 
 const ENUMS: Record<string, Record<string, readonly string[]>> = {
@@ -37,7 +38,14 @@ const ENUMS: Record<string, Record<string, readonly string[]>> = {
   },
   [EVENT_TYPES.credentialChange]: { change_type: ['create', 'revoke', 'update', 'delete'] },
   [EVENT_TYPES.accountDisabled]: { reason: ['hijacking', 'bulk-account'] },
+  [EVENT_TYPES.deviceComplianceChange]: {
+    previous_status: ['compliant', 'not-compliant'],
+    current_status: ['compliant', 'not-compliant'],
+  },
 };
+
+/** Events about a device: the subject must name one (a complex subject with a `device` member). */
+const DEVICE_EVENTS = new Set<string>([EVENT_TYPES.deviceComplianceChange]);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -104,6 +112,8 @@ export function setProblems(set: unknown): string[] {
     if (event[claim] !== undefined && !allowed.includes(event[claim] as string))
       problems.push(`${type}: "${claim}" must be one of ${allowed.join(', ')}`);
   }
+  if (DEVICE_EVENTS.has(type) && !(isObject(set.sub_id) && isObject(set.sub_id.device)))
+    problems.push(`${type}: sub_id must name the device (a complex subject with "device")`);
   if (event.event_timestamp !== undefined && !Number.isInteger(event.event_timestamp))
     problems.push('event_timestamp must be an integer (seconds)');
   if (

@@ -30,7 +30,17 @@ export const DEFAULT_SCENARIOS = [
  * Zero-trust context scenarios (device posture, threat intel, peer groups,
  * data movement): injected only when asked for by name.
  */
-export const CONTEXT_SCENARIOS = [] as const;
+export const CONTEXT_SCENARIOS = [
+  // device posture (src/devices/)
+  'unmanaged_device_sign_in',
+  'device_posture_drop',
+  'shared_device',
+  // peer groups and data movement (src/peers/)
+  'peer_anomalous_access',
+  'data_hoarding',
+  // threat-intel address lists (src/intel/; lists from src/simulator/intel-lists.ts)
+  'anonymiser_sign_in',
+] as const;
 
 /** Every scenario the simulator knows. */
 export const SCENARIOS = [...DEFAULT_SCENARIOS, ...CONTEXT_SCENARIOS] as const;

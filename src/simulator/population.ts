@@ -251,3 +251,43 @@ export function createServiceAccounts(rng: Random, count: number, eventsPerDay: 
     };
   });
 }
+
+/** Departments of the simulated company, with the titles of their staff (most junior first). */
+export const DEPARTMENTS: readonly { name: string; titles: readonly string[] }[] = [
+  { name: 'engineering', titles: ['Software Engineer', 'Senior Software Engineer', 'Staff Engineer'] },
+  { name: 'sales', titles: ['Account Executive', 'Senior Account Executive', 'Sales Engineer'] },
+  { name: 'finance', titles: ['Accountant', 'Financial Analyst', 'Controller'] },
+  { name: 'people', titles: ['HR Generalist', 'Recruiter', 'HR Business Partner'] },
+  { name: 'support', titles: ['Support Specialist', 'Senior Support Specialist', 'Support Lead'] },
+  { name: 'marketing', titles: ['Marketing Specialist', 'Content Manager', 'Growth Manager'] },
+];
+
+export interface DirectoryAttributes {
+  identity: string;
+  department: string;
+  title: string;
+  /** The department head; heads report to the first user (who reports to no one). */
+  manager: string | undefined;
+}
+
+/**
+ * The simulated identity directory: department, title and manager of every
+ * user. Assigned by position (user i joins department i mod 6, the first of
+ * each department heads it), never from a random stream, so adding it left
+ * every existing simulation unchanged.
+ */
+export function directoryOf(users: readonly User[]): DirectoryAttributes[] {
+  const heads = DEPARTMENTS.map((_, d) => users[d]?.identity);
+  return users.map((user, i) => {
+    const d = i % DEPARTMENTS.length;
+    const department = DEPARTMENTS[d]!;
+    const rank = Math.floor(i / DEPARTMENTS.length);
+    const isHead = rank === 0;
+    return {
+      identity: user.identity,
+      department: department.name,
+      title: isHead ? `Head of ${department.name}` : department.titles[rank % department.titles.length]!,
+      manager: isHead ? (i === 0 ? undefined : users[0]!.identity) : heads[d],
+    };
+  });
+}

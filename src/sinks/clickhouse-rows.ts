@@ -3,7 +3,8 @@
  * values travel as data, never as SQL. Signals are read through
  * `signalsOf`: a pipeline without a response stage has none.
  */
-import type { AlertRecord, BatchOutput, ScoreRecord } from '../engine/types.js';
+import { createHash } from 'node:crypto';
+import type { AlertRecord, BatchOutput, DeadLetterRecord, ScoreRecord } from '../engine/types.js';
 import type { DecisionRecord, SignalRecord } from '../risk/decisions.js';
 import { clickhouseDateTime } from '../store/clickhouse-migrations.js';
 
@@ -71,7 +72,69 @@ export function decisionRow(decision: DecisionRecord, pipeline: string): object 
     action: decision.action,
     risk: decision.score,
     reason: decision.reason,
-    alert_ids: [],
+    alert_ids: decision.alert_ids ?? [],
+    pipeline,
+    rule: decision.rule,
+    mode: decision.mode,
+    actor: decision.actor ?? 'engine',
+    detail: decisionDetail(decision),
+  };
+}
+
+/**
+ * What explains a decision beyond its columns (JSON): the deciding event, its
+ * detectors and risk components, the levels, the policy version, the hold and
+ * the SETs it produced.
+ */
+export function decisionDetail(decision: DecisionRecord): string {
+  return JSON.stringify({
+    identity_type: decision.identity_type,
+    event_id: decision.event_id,
+    event_risk: decision.event_risk,
+    detectors: decision.detectors,
+    components: decision.components ?? {},
+    level: decision.level,
+    previous_level: decision.previous_level,
+    policy_version: decision.policy_version ?? '',
+    hold_ms: decision.hold_ms,
+    signals: decision.signals,
+    session_id: decision.session_id,
+    device_id: decision.device_id,
+    application: decision.application,
+  });
+}
+
+/** Dead letters have no id of their own: one derived from where the record came from and why it failed. */
+export function deadLetterId(letter: DeadLetterRecord): string {
+  const { origin } = letter;
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        origin.source,
+        origin.partition ?? null,
+        origin.offset ?? null,
+        origin.line ?? null,
+        letter.reason,
+        letter.field,
+        letter.raw,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** A dead letter as stored (`receivedMs`: when Vigil rejected it; dead letters have no event time). */
+export function deadLetterRow(letter: DeadLetterRecord, receivedMs: number, pipeline: string): object {
+  return {
+    id: deadLetterId(letter),
+    time: clickhouseDateTime(receivedMs),
+    time_ms: Math.floor(receivedMs),
+    reason: letter.reason,
+    field: letter.field,
+    message: letter.message,
+    raw: letter.raw,
+    raw_truncated: letter.raw_truncated ? 1 : 0,
+    origin: JSON.stringify(letter.origin),
     pipeline,
   };
 }

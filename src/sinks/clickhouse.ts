@@ -1,6 +1,6 @@
 /**
  * ClickHouse sink: buffers a batch's scored events, alerts, signals,
- * decisions and identity-risk snapshots and inserts them (JSONEachRow) on flush. Applies
+ * decisions, dead letters and identity-risk snapshots and inserts them (JSONEachRow) on flush. Applies
  * the schema migrations before the first insert. When ClickHouse is down,
  * flush retries with exponential backoff, logging each attempt, up to
  * `maxRetryMs`; until it succeeds the runner does not commit the source, so
@@ -12,10 +12,17 @@
 
 import type { BatchOutput, Sink } from '../engine/types.js';
 import type { Logger } from '../logging.js';
+import {
+  applyClickHouseRetentionPlan,
+  hasRetention,
+  type RetentionByTable,
+  retentionPlan,
+} from '../privacy/retention.js';
 import { ClickHouseConnection, type ClickHouseConnectionOptions } from '../store/clickhouse-connection.js';
 import { migrate } from '../store/clickhouse-migrations.js';
 import {
   alertRow,
+  deadLetterRow,
   decisionRow,
   eventRow,
   identityRiskRows,
@@ -32,13 +39,24 @@ export interface ClickHouseSinkOptions extends ClickHouseConnectionOptions {
   maxBackoffMs?: number;
   maxBufferedRows?: number;
   retentionDays?: number;
+  /** Days per table, overriding `retentionDays` (src/privacy/retention.ts). */
+  retentionByTable?: RetentionByTable;
+  /** Servers without TTL: how often expired rows are deleted (default hourly). */
+  retentionEveryMs?: number;
   /** Which streams to store (default all). */
-  store?: { scores?: boolean; alerts?: boolean; signals?: boolean };
+  store?: { scores?: boolean; alerts?: boolean; signals?: boolean; dead_letters?: boolean };
   logger?: Logger;
 }
 
-type Table = 'events' | 'alerts' | 'signals' | 'decisions' | 'identity_risk';
-const TABLES: readonly Table[] = ['events', 'alerts', 'signals', 'decisions', 'identity_risk'];
+type Table = 'events' | 'alerts' | 'signals' | 'decisions' | 'identity_risk' | 'dead_letters';
+const TABLES: readonly Table[] = [
+  'events',
+  'alerts',
+  'signals',
+  'decisions',
+  'identity_risk',
+  'dead_letters',
+];
 
 export class ClickHouseSink implements Sink {
   readonly name = 'clickhouse';
@@ -49,11 +67,16 @@ export class ClickHouseSink implements Sink {
     signals: [],
     decisions: [],
     identity_risk: [],
+    dead_letters: [],
   };
   private buffered = 0;
   private migrated = false;
+  private lastRetentionMs: number | undefined;
+  private retentionTtlSet = false;
   /** Flush attempts that failed and were retried (for tests and metrics). */
   retries = 0;
+  /** Called for each failed attempt that will be retried (e.g. the store-write-error metric). */
+  onRetry: ((what: string) => void) | undefined;
 
   constructor(private readonly options: ClickHouseSinkOptions) {
     this.connection = new ClickHouseConnection(options);
@@ -64,7 +87,8 @@ export class ClickHouseSink implements Sink {
       output.scores.length * 2 +
       output.alerts.length +
       signalsOf(output).length +
-      (output.decisions?.length ?? 0);
+      (output.decisions?.length ?? 0) +
+      output.deadLetters.length;
     if (this.buffered > 0 && this.buffered + incoming > (this.options.maxBufferedRows ?? 200_000)) {
       await this.flush();
     }
@@ -83,6 +107,11 @@ export class ClickHouseSink implements Sink {
     }
     for (const decision of output.decisions ?? [])
       this.buffers.decisions.push(decisionRow(decision, pipeline));
+    if (store.dead_letters !== false && output.deadLetters.length > 0) {
+      const receivedMs = Date.now();
+      for (const letter of output.deadLetters)
+        this.buffers.dead_letters.push(deadLetterRow(letter, receivedMs, pipeline));
+    }
     this.buffered = TABLES.reduce((sum, table) => sum + this.buffers[table].length, 0);
   }
 
@@ -99,6 +128,33 @@ export class ClickHouseSink implements Sink {
       this.buffers[table] = [];
     }
     this.buffered = 0;
+    await this.maybeApplyRetention();
+  }
+
+  /**
+   * Retention per table (src/privacy/retention.ts): a TTL once on servers that have it, else
+   * periodic deletes of expired rows. A failure is logged and retried later; it never fails a flush.
+   */
+  private async maybeApplyRetention(): Promise<void> {
+    const plan = retentionPlan(this.options.retentionDays, this.options.retentionByTable);
+    if (!hasRetention(plan) || this.retentionTtlSet) return;
+    const nowMs = Date.now();
+    const every = this.options.retentionEveryMs ?? 3_600_000;
+    if (this.lastRetentionMs !== undefined && nowMs - this.lastRetentionMs < every) return;
+    this.lastRetentionMs = nowMs;
+    try {
+      const result = await applyClickHouseRetentionPlan(this.connection, plan, nowMs);
+      this.retentionTtlSet = result.mode === 'ttl';
+      this.options.logger?.info(
+        { sink: this.name, retention: plan, mode: result.mode, expired: result.matched },
+        'clickhouse retention applied',
+      );
+    } catch (error) {
+      this.options.logger?.warn(
+        { sink: this.name, err: (error as Error).message },
+        'clickhouse retention failed; will retry',
+      );
+    }
   }
 
   async close(): Promise<void> {
@@ -117,6 +173,7 @@ export class ClickHouseSink implements Sink {
         const waited = Date.now() - started;
         if (isRejectedData(error) || waited + backoff > this.options.maxRetryMs) throw error;
         this.retries += 1;
+        this.onRetry?.(what);
         this.options.logger?.warn(
           { sink: this.name, what, tries, retry_in_ms: backoff, err: (error as Error).message },
           'clickhouse flush failed; retrying',

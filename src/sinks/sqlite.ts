@@ -12,20 +12,29 @@
  * wall clock like ClickHouse's TTL, at the first flush and then at most once
  * per `retentionEveryMs`.
  */
-import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { AlertRecord, BatchOutput, DeadLetterRecord, ScoreRecord, Sink } from '../engine/types.js';
 import type { Logger } from '../logging.js';
+import {
+  applySqliteRetentionPlan,
+  hasRetention,
+  type RetentionByTable,
+  retentionPlan,
+} from '../privacy/retention.js';
 import type { DecisionRecord } from '../risk/decisions.js';
 import { openSqliteStore } from '../store/sqlite-database.js';
 import { applySqliteRetention } from '../store/sqlite-schema.js';
-import { identityRiskRows, signalRow, signalsOf } from './clickhouse-rows.js';
+import { deadLetterId, decisionDetail, identityRiskRows, signalRow, signalsOf } from './clickhouse-rows.js';
+
+export { deadLetterId };
 
 export interface SqliteSinkOptions {
   /** Database file, created with its directory when missing. */
   path: string;
   pipeline: string;
   retentionDays?: number;
+  /** Days per table, overriding `retentionDays` (src/privacy/retention.ts). */
+  retentionByTable?: RetentionByTable;
   retentionEveryMs?: number;
   /** Wall clock for retention and dead-letter times (tests inject one). */
   now?: () => number;
@@ -33,25 +42,6 @@ export interface SqliteSinkOptions {
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
-
-/** Dead letters have no id of their own: one derived from where the record came from and why it failed. */
-export function deadLetterId(letter: DeadLetterRecord): string {
-  const { origin } = letter;
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        origin.source,
-        origin.partition ?? null,
-        origin.offset ?? null,
-        origin.line ?? null,
-        letter.reason,
-        letter.field,
-        letter.raw,
-      ]),
-    )
-    .digest('hex')
-    .slice(0, 32);
-}
 
 export class SqliteSink implements Sink {
   readonly name: string;
@@ -85,8 +75,8 @@ export class SqliteSink implements Sink {
            summary, evidence, event_ids, pipeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       decision: this.db.prepare(
-        `INSERT OR REPLACE INTO decisions (id, time, time_ms, identity, action, risk, reason, alert_ids, pipeline)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO decisions (id, time, time_ms, identity, action, risk, reason, alert_ids, pipeline,
+           rule, mode, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       signal: this.db.prepare(
         `INSERT OR REPLACE INTO signals (id, time, time_ms, subject, event_type, payload, pipeline)
@@ -209,8 +199,12 @@ export class SqliteSink implements Sink {
       decision.action,
       decision.score,
       decision.reason,
-      '[]',
+      JSON.stringify(decision.alert_ids ?? []),
       this.options.pipeline,
+      decision.rule,
+      decision.mode,
+      decision.actor ?? 'engine',
+      decisionDetail(decision),
     );
   }
 
@@ -231,13 +225,19 @@ export class SqliteSink implements Sink {
 
   private maybeApplyRetention(): void {
     const days = this.options.retentionDays;
-    if (!days) return;
+    const plan = retentionPlan(days, this.options.retentionByTable);
+    if (!hasRetention(plan)) return;
     const nowMs = this.now();
     const every = this.options.retentionEveryMs ?? 3_600_000;
     if (this.lastRetentionMs !== undefined && nowMs - this.lastRetentionMs < every) return;
     this.lastRetentionMs = nowMs;
-    const deleted = applySqliteRetention(this.db, days, nowMs);
-    this.options.logger?.info({ sink: this.name, retention_days: days, deleted }, 'sqlite retention applied');
+    const deleted = this.options.retentionByTable
+      ? applySqliteRetentionPlan(this.db, plan, nowMs)
+      : applySqliteRetention(this.db, days ?? 0, nowMs);
+    this.options.logger?.info(
+      { sink: this.name, retention_days: days, retention: plan, deleted },
+      'sqlite retention applied',
+    );
   }
 }
 

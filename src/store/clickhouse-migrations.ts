@@ -57,6 +57,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ENGINE = ReplacingMergeTree(saved_at_ms) ORDER BY (pipeline, source, partition)`,
     ],
   },
+  {
+    // The audit chain (src/audit/): no TTL (not in RETAINED_TABLES); a retried insert of the same
+    // (chain, seq) collapses, read with FINAL.
+    version: 2,
+    name: 'audit trail: hash-chained records and signed checkpoints',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS {db}.audit (
+        chain String, seq UInt64, time DateTime('UTC'), time_ms UInt64, kind String, actor String,
+        subject String, ref String, payload String, prev_hash String, hash String
+      ) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(time) ORDER BY (chain, seq)`,
+      `CREATE TABLE IF NOT EXISTS {db}.audit_checkpoints (
+        chain String, seq UInt64, hash String, time_ms UInt64, kid String, jws String
+      ) ENGINE = ReplacingMergeTree ORDER BY (chain, seq)`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'decisions explained (rule, mode, actor, detail); dead letters',
+    statements: [
+      `ALTER TABLE {db}.decisions ADD COLUMN rule String, ADD COLUMN mode String,
+        ADD COLUMN actor String, ADD COLUMN detail String`,
+      `CREATE TABLE IF NOT EXISTS {db}.dead_letters (
+        id String, time DateTime('UTC'), time_ms UInt64, reason String, field String, message String,
+        raw String, raw_truncated UInt8, origin String, pipeline String
+      ) ENGINE = ReplacingMergeTree ${DAY_PARTITION} ORDER BY (time, id)`,
+    ],
+  },
 ];
 
 /** Tables with a `time` column that retention applies to. */

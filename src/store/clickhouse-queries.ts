@@ -5,12 +5,18 @@
  * millisecond column (precision).
  */
 import type { ClickHouseConnection, SqlParams } from './clickhouse-connection.js';
+import { clickhouseDateTime } from './clickhouse-migrations.js';
 import type {
   AlertFilter,
+  AlertStatus,
+  DecisionFilter,
+  FeedbackRow,
+  FeedbackStore,
   QueryStore,
   RiskPoint,
   RiskyIdentity,
   StoredAlert,
+  StoredDecision,
   StoredEvent,
   TimeRange,
 } from './queries.js';
@@ -34,16 +40,25 @@ function timeClauses(range: Partial<TimeRange>, where: string[], params: SqlPara
 
 const whereSql = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
 
-interface AlertRow extends Omit<StoredAlert, 'evidence' | 'time_ms'> {
+interface AlertRow extends Omit<StoredAlert, 'evidence' | 'time_ms' | 'status'> {
   time_ms: string | number;
   evidence: string;
 }
+interface DecisionRow extends Omit<StoredDecision, 'time_ms' | 'risk' | 'detail'> {
+  time_ms: string | number;
+  risk: string | number;
+  detail: string;
+}
+
+/** Each alert's latest verdict (ClickHouse 18 has no correlated subqueries: an aggregate to join or test against). */
+const LATEST_VERDICTS =
+  'SELECT alert_id, argMax(verdict, time_ms) AS verdict FROM {db}.feedback FINAL GROUP BY alert_id';
 interface EventRow extends Omit<StoredEvent, 'components' | 'time_ms'> {
   time_ms: string | number;
   components: string;
 }
 
-export class ClickHouseQueryStore implements QueryStore {
+export class ClickHouseQueryStore implements QueryStore, FeedbackStore {
   constructor(private readonly connection: ClickHouseConnection) {}
 
   async alerts(filter: AlertFilter): Promise<StoredAlert[]> {
@@ -51,6 +66,12 @@ export class ClickHouseQueryStore implements QueryStore {
     const params: SqlParams = {};
     timeClauses(filter, where, params);
     alertFilterClauses(filter, where, params, placeholder);
+    if (filter.status === 'open') {
+      where.push('id NOT IN (SELECT alert_id FROM {db}.feedback)');
+    } else if (filter.status !== undefined) {
+      where.push(`id IN (SELECT alert_id FROM (${LATEST_VERDICTS}) WHERE verdict = {status:String})`);
+      params.status = filter.status;
+    }
     params.limit = clampLimit(filter.limit, 100);
     params.offset = Math.max(0, Math.floor(filter.offset ?? 0));
     const rows = await this.connection.select<AlertRow>(
@@ -59,7 +80,23 @@ export class ClickHouseQueryStore implements QueryStore {
        ORDER BY time_ms DESC, id LIMIT {offset:UInt32}, {limit:UInt32}`,
       params,
     );
-    return rows.map((row) => ({ ...row, time_ms: Number(row.time_ms), evidence: JSON.parse(row.evidence) }));
+    const statuses = await this.statuses(rows.map((row) => row.id));
+    return rows.map((row) => ({
+      ...row,
+      time_ms: Number(row.time_ms),
+      evidence: JSON.parse(row.evidence),
+      status: statuses.get(row.id) ?? 'open',
+    }));
+  }
+
+  private async statuses(ids: string[]): Promise<Map<string, AlertStatus>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.connection.select<{ alert_id: string; verdict: AlertStatus }>(
+      `SELECT alert_id, argMax(verdict, time_ms) AS verdict FROM {db}.feedback FINAL
+       WHERE has({ids:Array(String)}, alert_id) GROUP BY alert_id`,
+      { ids },
+    );
+    return new Map(rows.map((row) => [row.alert_id, row.verdict]));
   }
 
   async identityTimeline(
@@ -142,5 +179,40 @@ export class ClickHouseQueryStore implements QueryStore {
       params,
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async decisions(filter: DecisionFilter): Promise<StoredDecision[]> {
+    const where: string[] = [];
+    const params: SqlParams = {
+      limit: clampLimit(filter.limit, 100),
+      offset: Math.max(0, Math.floor(filter.offset ?? 0)),
+    };
+    timeClauses(filter, where, params);
+    if (filter.identity !== undefined) {
+      where.push('identity = {identity:String}');
+      params.identity = filter.identity;
+    }
+    if (filter.action !== undefined) {
+      where.push('action = {action:String}');
+      params.action = filter.action;
+    }
+    const rows = await this.connection.select<DecisionRow>(
+      `SELECT id, time_ms, identity, action, rule, mode, actor, risk, reason, alert_ids, detail
+       FROM {db}.decisions FINAL ${whereSql(where)}
+       ORDER BY time_ms DESC, id LIMIT {offset:UInt32}, {limit:UInt32}`,
+      params,
+    );
+    return rows.map((row) => ({
+      ...row,
+      time_ms: Number(row.time_ms),
+      risk: Number(row.risk),
+      detail: JSON.parse(row.detail || '{}'),
+    }));
+  }
+
+  async recordFeedback(row: FeedbackRow): Promise<void> {
+    await this.connection.insert('feedback', [
+      { ...row, time: clickhouseDateTime(row.time_ms), time_ms: Math.floor(row.time_ms) },
+    ]);
   }
 }

@@ -8,8 +8,15 @@ export interface TimeRange {
   toMs: number;
 }
 
+/** An alert's triage state: open until an analyst gives a verdict (the latest verdict counts). */
+export type AlertStatus = 'open' | 'true_positive' | 'false_positive';
+export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'true_positive', 'false_positive'];
+
 export interface AlertFilter extends Partial<TimeRange> {
+  /** One alert by id. */
+  id?: string;
   identity?: string;
+  status?: AlertStatus;
   detector?: string;
   minSeverity?: number;
   limit?: number;
@@ -27,6 +34,47 @@ export interface StoredAlert {
   summary: string;
   evidence: Record<string, unknown>;
   event_ids: string[];
+  status: AlertStatus;
+}
+
+export interface DecisionFilter extends Partial<TimeRange> {
+  identity?: string;
+  action?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface StoredDecision {
+  id: string;
+  time_ms: number;
+  identity: string;
+  action: string;
+  rule: string;
+  /** enforce, dry_run or allowlisted. */
+  mode: string;
+  /** `engine`, or the role of the analyst who acted. */
+  actor: string;
+  /** Accumulated identity risk after the deciding event. */
+  risk: number;
+  reason: string;
+  alert_ids: string[];
+  /** Deciding event, detectors, components, levels, policy version, hold, SET ids (sinks/clickhouse-rows.ts decisionDetail). */
+  detail: Record<string, unknown>;
+}
+
+/** An analyst's verdict as stored (the feedback table). */
+export interface FeedbackRow {
+  id: string;
+  time_ms: number;
+  alert_id: string;
+  verdict: string;
+  note: string;
+  author: string;
+}
+
+/** The write side for analyst feedback (the engine's sinks write everything else). */
+export interface FeedbackStore {
+  recordFeedback(row: FeedbackRow): Promise<void>;
 }
 
 export interface StoredEvent {
@@ -61,4 +109,6 @@ export interface QueryStore {
   countsByDetector(range: TimeRange): Promise<Record<string, number>>;
   /** Exact number of distinct scored events (replays collapsed). */
   countEvents(range?: Partial<TimeRange>): Promise<number>;
+  /** Response decisions, newest first. */
+  decisions(filter: DecisionFilter): Promise<StoredDecision[]>;
 }

@@ -14,13 +14,17 @@ export const clampLimit = (limit: number | undefined, fallback: number): number 
 /** Renders a named parameter in the store's dialect, e.g. `{identity:String}` or `@identity`. */
 export type Placeholder = (name: string, clickhouseType: string) => string;
 
-/** WHERE clauses (and their parameters) for an alert filter's identity, detector and severity. */
+/** WHERE clauses (and their parameters) for an alert filter's id, identity, detector and severity. */
 export function alertFilterClauses(
   filter: AlertFilter,
   where: string[],
   params: Record<string, unknown>,
   placeholder: Placeholder,
 ): void {
+  if (filter.id !== undefined) {
+    where.push(`id = ${placeholder('id', 'String')}`);
+    params.id = filter.id;
+  }
   if (filter.identity !== undefined) {
     where.push(`identity = ${placeholder('identity', 'String')}`);
     params.identity = filter.identity;

@@ -11,14 +11,20 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   AlertFilter,
+  AlertStatus,
+  DecisionFilter,
+  FeedbackRow,
+  FeedbackStore,
   QueryStore,
   RiskPoint,
   RiskyIdentity,
   StoredAlert,
+  StoredDecision,
   StoredEvent,
   TimeRange,
 } from './queries.js';
 import { alertFilterClauses, clampLimit, type Placeholder } from './query-filters.js';
+import { WriterGate } from './sqlite-writers.js';
 
 const placeholder: Placeholder = (name) => `@${name}`;
 
@@ -38,18 +44,30 @@ function timeClauses(range: Partial<TimeRange>, where: string[], params: Params)
 
 const whereSql = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
 
-interface AlertRow extends Omit<StoredAlert, 'evidence' | 'event_ids'> {
+interface AlertRow extends Omit<StoredAlert, 'evidence' | 'event_ids' | 'status'> {
   evidence: string;
   event_ids: string;
+  status: AlertStatus | null;
 }
+interface DecisionRow extends Omit<StoredDecision, 'alert_ids' | 'detail'> {
+  alert_ids: string;
+  detail: string;
+}
+
+/** The latest verdict on the alert (NULL when none): the alert's status. */
+const LATEST_VERDICT = `(SELECT f.verdict FROM feedback f WHERE f.alert_id = alerts.id
+  ORDER BY f.time_ms DESC, f.id DESC LIMIT 1)`;
 interface EventRow extends Omit<StoredEvent, 'components' | 'detectors'> {
   components: string;
   detectors: string;
 }
 
-export class SqliteQueryStore implements QueryStore {
+export class SqliteQueryStore implements QueryStore, FeedbackStore {
   /** Prepared statements by SQL text: the shapes are few (which filters are present). */
   private readonly statements = new Map<string, Statement>();
+
+  /** Verdicts wait for the store sink's open batch transaction (sqlite-writers.ts). */
+  readonly writers = new WriterGate('storing a verdict');
 
   constructor(private readonly db: Database) {}
 
@@ -67,15 +85,21 @@ export class SqliteQueryStore implements QueryStore {
     const params: Params = {};
     timeClauses(filter, where, params);
     alertFilterClauses(filter, where, params, placeholder);
+    if (filter.status !== undefined) {
+      where.push(`COALESCE(${LATEST_VERDICT}, 'open') = @status`);
+      params.status = filter.status;
+    }
     params.limit = clampLimit(filter.limit, 100);
     params.offset = Math.max(0, Math.floor(filter.offset ?? 0));
     const rows = this.all<AlertRow>(
-      `SELECT id, time_ms, identity, identity_type, detector, severity, risk, summary, evidence, event_ids
+      `SELECT id, time_ms, identity, identity_type, detector, severity, risk, summary, evidence, event_ids,
+              ${LATEST_VERDICT} AS status
        FROM alerts ${whereSql(where)} ORDER BY time_ms DESC, id LIMIT @limit OFFSET @offset`,
       params,
     );
     return rows.map((row) => ({
       ...row,
+      status: row.status ?? 'open',
       evidence: JSON.parse(row.evidence),
       event_ids: JSON.parse(row.event_ids),
     }));
@@ -152,5 +176,42 @@ export class SqliteQueryStore implements QueryStore {
     timeClauses(range, where, params);
     const rows = this.all<{ n: number }>(`SELECT count(*) AS n FROM events ${whereSql(where)}`, params);
     return rows[0]?.n ?? 0;
+  }
+
+  async decisions(filter: DecisionFilter): Promise<StoredDecision[]> {
+    const where: string[] = [];
+    const params: Params = {
+      limit: clampLimit(filter.limit, 100),
+      offset: Math.max(0, Math.floor(filter.offset ?? 0)),
+    };
+    timeClauses(filter, where, params);
+    if (filter.identity !== undefined) {
+      where.push('identity = @identity');
+      params.identity = filter.identity;
+    }
+    if (filter.action !== undefined) {
+      where.push('action = @action');
+      params.action = filter.action;
+    }
+    const rows = this.all<DecisionRow>(
+      `SELECT id, time_ms, identity, action, rule, mode, actor, risk, reason, alert_ids, detail
+       FROM decisions ${whereSql(where)} ORDER BY time_ms DESC, id LIMIT @limit OFFSET @offset`,
+      params,
+    );
+    return rows.map((row) => ({
+      ...row,
+      alert_ids: JSON.parse(row.alert_ids),
+      detail: JSON.parse(row.detail),
+    }));
+  }
+
+  async recordFeedback(row: FeedbackRow): Promise<void> {
+    await this.writers.idle();
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO feedback (id, time, time_ms, alert_id, verdict, note, author)
+         VALUES (@id, @time, @time_ms, @alert_id, @verdict, @note, @author)`,
+      )
+      .run({ ...row, time: Math.floor(row.time_ms / 1000) });
   }
 }

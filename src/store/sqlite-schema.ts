@@ -71,6 +71,47 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    // The audit chain (src/audit/): append-only, never retained away, never INSERT OR REPLACE.
+    version: 2,
+    name: 'audit trail: hash-chained records and signed checkpoints',
+    sql: `
+      CREATE TABLE audit (
+        chain TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, time_ms INTEGER NOT NULL,
+        kind TEXT NOT NULL, actor TEXT NOT NULL, subject TEXT NOT NULL, ref TEXT NOT NULL,
+        payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (chain, seq)
+      );
+      CREATE INDEX audit_time ON audit (chain, time_ms);
+      CREATE INDEX audit_kind ON audit (chain, kind, seq);
+      CREATE TABLE audit_checkpoints (
+        chain TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, time_ms INTEGER NOT NULL,
+        kid TEXT NOT NULL, jws TEXT NOT NULL, PRIMARY KEY (chain, seq)
+      );
+    `,
+  },
+  {
+    // Pseudonymisation (src/privacy/): which identity a stored pseudonym stands for, read only to
+    // reveal identities to roles allowed to see them; forget deletes the identity's row.
+    version: 3,
+    name: 'pseudonym directory',
+    sql: `
+      CREATE TABLE pseudonyms (
+        pseudonym TEXT PRIMARY KEY, identity TEXT NOT NULL, first_seen_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'decisions explained (rule, mode, actor, detail); feedback by alert and time',
+    sql: `
+      ALTER TABLE decisions ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+      ALTER TABLE decisions ADD COLUMN mode TEXT NOT NULL DEFAULT '';
+      ALTER TABLE decisions ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+      ALTER TABLE decisions ADD COLUMN detail TEXT NOT NULL DEFAULT '{}';
+      CREATE INDEX decisions_time ON decisions (time_ms);
+      CREATE INDEX feedback_alert_time ON feedback (alert_id, time_ms);
+    `,
+  },
 ];
 
 /** Tables with a `time_ms` column that retention applies to (checkpoints and feedback are kept). */

@@ -2,16 +2,13 @@
  * End to end: `vigil demo` serving the dashboard, driven by Debian chromium
  * through playwright-core. Waits for alerts, marks one a true positive
  * (POST /api/alerts/:id/feedback with the pasted admin token), checks the UI
- * and the server reflect it, and opens the identity page. Screenshots go to
- * test-output/e2e/.
- *
- * Until the analyst read routes exist (GET /api/alerts, /api/identities/:id:
- * probed, 404), the browser is served stand-ins built from the demo's own
- * alerts.ndjson and scores.ndjson (page.route), so the UI and the real
- * feedback route are still exercised.
+ * and the server (stored alert status) reflect it, and opens the identity
+ * page. Screenshots go to test-output/e2e/.
+ * Then revokes the identity's sessions from its page and finds the
+ * analyst's decision in GET /api/decisions and the check endpoint.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,20 +53,6 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function readAlerts(path: string): unknown[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line)];
-      } catch {
-        return []; // a line being written
-      }
-    });
-}
-
 describe('dashboard (browser)', () => {
   let out: string;
   let base: string;
@@ -107,45 +90,6 @@ describe('dashboard (browser)', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const missing = async (path: string) =>
-      (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status === 404;
-    if (await missing('/api/alerts?limit=1')) {
-      await page.route('**/api/alerts?*', (route) =>
-        route.fulfill({
-          json: {
-            alerts: (readAlerts(join(out, 'alerts.ndjson')) as Record<string, unknown>[])
-              .slice(-500)
-              .map(({ time, kind, ...alert }) => ({ ...alert, time_ms: time, detector: kind })),
-          },
-        }),
-      );
-    }
-    if (await missing('/api/identities/x')) {
-      // Stand-in detail built from the demo's scores.ndjson (risk and explanation per event).
-      await page.route('**/api/identities/*', (route) => {
-        const id = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop() ?? '');
-        const scores = (
-          readAlerts(join(out, 'scores.ndjson')) as { identity: string; time: number; risk: number }[]
-        )
-          .filter((e) => e.identity === id)
-          .map(({ time, ...e }) => ({ ...e, time_ms: time }));
-        const buckets = new Map<number, number>();
-        for (const e of scores) {
-          const bucket = e.time_ms - (e.time_ms % 3_600_000);
-          buckets.set(bucket, Math.max(buckets.get(bucket) ?? 0, e.risk));
-        }
-        const recent = scores.slice(-50).reverse();
-        return route.fulfill({
-          json: {
-            identity: id,
-            risk_now: recent[0]?.risk ?? 0,
-            risk_over_time: [...buckets].map(([bucket_ms, max_risk]) => ({ bucket_ms, max_risk })),
-            recent_events: recent,
-            baseline: null,
-          },
-        });
-      });
-    }
   });
 
   afterAll(async () => {
@@ -185,6 +129,10 @@ describe('dashboard (browser)', () => {
       await fetch(`${base}/api/feedback/counts`, { headers: { authorization: `Bearer ${TOKEN}` } })
     ).json()) as { true_positive: number };
     expect(counts.true_positive).toBeGreaterThanOrEqual(1);
+    const stored = (await (
+      await fetch(`${base}/api/alerts/${alertId}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { status: string };
+    expect(stored.status).toBe('true_positive');
     await page.screenshot({ path: join(SHOTS, 'alerts.png'), fullPage: true });
 
     // Identity page of that alert.
@@ -194,5 +142,31 @@ describe('dashboard (browser)', () => {
     await page.waitForFunction("document.querySelectorAll('#view .panel').length > 1");
     if (await page.isVisible('#risk-chart')) await page.waitForSelector('#heatmap rect');
     await page.screenshot({ path: join(SHOTS, 'identity.png'), fullPage: true });
+
+    // Revoke the identity's sessions from its page: decided by the engine, visible in the API and the check.
+    await page.click('button[data-act="revoke"]');
+    await expect
+      .poll(() => page.textContent('#act-message'), { timeout: 15_000 })
+      .toMatch(/^revoke: enforced/);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const decisions = (await (
+      await fetch(`${base}/api/decisions?identity=${encodeURIComponent(identity)}`, { headers: auth })
+    ).json()) as { decisions: { rule: string; actor: string; action: string }[] };
+    expect(decisions.decisions).toContainEqual(
+      expect.objectContaining({ rule: 'manual_revoke', actor: 'admin', action: 'revoke_sessions' }),
+    );
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#decisions-table tr td');
+    await page.screenshot({ path: join(SHOTS, 'overview-decisions.png'), fullPage: true });
+
+    // Pipeline health from /readyz and /metrics; the models page from /api/models.
+    await page.goto(`${base}/#/health`);
+    await page.waitForSelector('#events-by-kind td');
+    expect(Number(await page.textContent('#events-total'))).toBeGreaterThan(0);
+    expect(await page.textContent('#readiness')).toContain('store');
+    await page.screenshot({ path: join(SHOTS, 'health.png'), fullPage: true });
+    await page.goto(`${base}/#/models`);
+    await page.waitForSelector('#models-page');
+    await page.screenshot({ path: join(SHOTS, 'models.png'), fullPage: true });
   });
 });

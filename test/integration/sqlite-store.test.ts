@@ -13,6 +13,7 @@ import type { QueryStore } from '../../src/store/queries.js';
 import { SqliteCheckpointStore } from '../../src/store/sqlite-checkpoints.js';
 import { openSqliteStore, type SqliteDatabase } from '../../src/store/sqlite-database.js';
 import { SqliteQueryStore } from '../../src/store/sqlite-queries.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.js';
 import { authEvent } from '../support/events.js';
 import { MemorySource } from '../support/memory.js';
 import {
@@ -108,16 +109,26 @@ describe('embedded SQLite store', () => {
     }[];
     expect(tables.map((t) => t.name)).toEqual([
       'alerts',
+      'audit',
+      'audit_checkpoints',
       'checkpoints',
       'dead_letters',
       'decisions',
       'events',
       'feedback',
       'identity_risk',
+      'pseudonyms',
       'schema_migrations',
       'signals',
     ]);
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    // Each migration ran exactly once, though the store was opened twice.
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      [...SQLITE_MIGRATIONS].map((m) => ({ version: m.version })).sort((a, b) => a.version - b.version),
+    );
+    const columns = (db.prepare('PRAGMA table_info(decisions)').all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    expect(columns).toEqual(expect.arrayContaining(['alert_ids', 'rule', 'mode', 'actor', 'detail']));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 

@@ -24,6 +24,7 @@ export const TOKENS: Readonly<Record<Role, string>> = {
   viewer: 'viewer-token-0123456789',
   analyst: 'analyst-token-0123456789',
   admin: 'admin-token-0123456789',
+  auditor: 'auditor-token-0123456789',
 };
 export const tokenRoles = new Map(Object.entries(TOKENS).map(([role, token]) => [token, role as Role]));
 export const bearer = (role: Role) => ({ authorization: `Bearer ${TOKENS[role]}` });

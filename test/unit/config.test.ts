@@ -25,7 +25,9 @@ describe('pipeline configuration', () => {
     expect(config.batch.max_events).toBe(4096);
     expect(config.baseline.caps.devices).toBe(4);
     expect(config.alerts.min_severity).toBe(0.5);
-    expect(enabledDetectors(config)).toEqual(DETECTOR_NAMES);
+    // Peer-group detectors are opt-in (they need a population to compare with, docs/peers.md).
+    const optIn = ['peer_first_access', 'peer_activity_outlier', 'data_movement_spike'];
+    expect(enabledDetectors(config)).toEqual(DETECTOR_NAMES.filter((name) => !optIn.includes(name)));
     expect((config.detectors as Record<string, Record<string, unknown>>).brute_force.min_failures).toBe(8);
   });
 

@@ -140,7 +140,8 @@ describe('isolation forest trained in the stream', () => {
 
   it('retrains on the reservoir and saves the next version', async () => {
     const directory = tempDir();
-    const engine = engineWith(directory, { train_after: 300, retrain_every: 600 });
+    // shadow_events 0: promoted at once (shadow promotion: test/unit/model-health-shadow.test.ts)
+    const engine = engineWith(directory, { train_after: 300, retrain_every: 600, shadow_events: 0 });
     await run(engine, population());
     expect(engine.iforest!.scorer.model('auth')!.version).toBeGreaterThanOrEqual(2);
     expect(existsSync(join(directory, 'iforest-auth-v000002.json'))).toBe(true);

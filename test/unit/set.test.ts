@@ -22,6 +22,10 @@ const decision = (overrides: Partial<DecisionRecord> = {}): DecisionRecord => ({
   session_id: 'sess-1',
   device_id: 'dev-1',
   signals: [],
+  components: { detectors: 0.9 },
+  alert_ids: [],
+  policy_version: 'test',
+  actor: 'engine',
   ...overrides,
 });
 

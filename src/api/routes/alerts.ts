@@ -1,11 +1,11 @@
 /**
- * `GET /api/alerts` (filters, pagination) and `GET /api/alerts/:id`, read
+ * `GET /api/alerts` (filters incl. triage status, pagination) and `GET /api/alerts/:id`, read
  * from the store query interface (src/store/queries.ts), whichever store is
  * behind it. Viewer role or above.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { QueryStore } from '../../store/queries.js';
+import { ALERT_STATUSES, type QueryStore } from '../../store/queries.js';
 import { requireAtLeast, type TokenRoles } from '../auth.js';
 import { decodeCursor, PageInfo, PageQuery, pageInfo } from '../pagination.js';
 import { PROTECTED_PROBLEMS, Problem, problem, problemHandler } from '../problems.js';
@@ -14,6 +14,11 @@ export interface AlertRouteOptions {
   queries: QueryStore;
   tokens: TokenRoles;
 }
+
+const AlertStatusSchema = Type.Union(
+  ALERT_STATUSES.map((status) => Type.Literal(status)),
+  { description: 'open until an analyst gives a verdict; the latest verdict counts' },
+);
 
 const Alert = Type.Object({
   id: Type.String(),
@@ -26,6 +31,7 @@ const Alert = Type.Object({
   summary: Type.String(),
   evidence: Type.Record(Type.String(), Type.Unknown()),
   event_ids: Type.Array(Type.String()),
+  status: AlertStatusSchema,
 });
 
 const AlertQuery = Type.Object(
@@ -35,6 +41,7 @@ const AlertQuery = Type.Object(
     identity: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     detector: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     min_severity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    status: Type.Optional(AlertStatusSchema),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -43,9 +50,6 @@ type AlertQuery = Static<typeof AlertQuery>;
 
 const AlertPage = Type.Object({ alerts: Type.Array(Alert), page: PageInfo });
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
-
-/** Alert ids are not indexed by the query interface; a by-id read scans at most this many. */
-const BY_ID_SCAN = 10_000;
 
 export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { queries, tokens }) => {
   app.setErrorHandler(problemHandler);
@@ -69,6 +73,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
         identity: q.identity,
         detector: q.detector,
         minSeverity: q.min_severity,
+        status: q.status,
         limit,
         offset,
       });
@@ -83,8 +88,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
       schema: { params: Params, response: { 200: Alert, 404: Problem, ...PROTECTED_PROBLEMS } },
     },
     async (request, reply) => {
-      const recent = await queries.alerts({ limit: BY_ID_SCAN });
-      const alert = recent.find((candidate) => candidate.id === request.params.id);
+      const [alert] = await queries.alerts({ id: request.params.id, limit: 1 });
       if (!alert)
         return reply.code(404).send(problem('NOT_FOUND', `no alert ${request.params.id} in the store`));
       return alert;

@@ -7,6 +7,9 @@
  * quarantined. The subject comes from `?subject=` or the `x-vigil-subject`
  * header; `auth_time` (epoch seconds, `?auth_time=` or `x-vigil-auth-time`)
  * lets a session authenticated after a revoke/step-up decision through.
+ * The device the request comes from (`?device=` or `x-vigil-device`, the
+ * identity provider's device id) is checked too: a quarantined device is
+ * denied (403) whoever uses it; either a subject or a device is required.
  * Answers from the in-memory enforcement table, no I/O.
  */
 import { Type } from '@sinclair/typebox';
@@ -16,16 +19,19 @@ import type { EnforcementTable } from '../../signals/enforcement.js';
 const CheckQuery = Type.Object({
   subject: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   auth_time: Type.Optional(Type.Integer({ minimum: 0 })),
+  device: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
 });
 
 const CheckHeaders = Type.Object({
   'x-vigil-subject': Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   'x-vigil-auth-time': Type.Optional(Type.Integer({ minimum: 0 })),
+  'x-vigil-device': Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
 });
 
 const CheckAnswer = Type.Object({
   verdict: Type.Union([Type.Literal('allow'), Type.Literal('step_up'), Type.Literal('deny')]),
-  subject: Type.String(),
+  subject: Type.Optional(Type.String()),
+  device: Type.Optional(Type.String()),
   action: Type.Optional(Type.String()),
   rule: Type.Optional(Type.String()),
   decision_id: Type.Optional(Type.String()),
@@ -35,8 +41,8 @@ const CheckAnswer = Type.Object({
 const Problem = Type.Object({ error: Type.String(), message: Type.String() });
 
 type CheckRequest = FastifyRequest<{
-  Querystring: { subject?: string; auth_time?: number };
-  Headers: { 'x-vigil-subject'?: string; 'x-vigil-auth-time'?: number };
+  Querystring: { subject?: string; auth_time?: number; device?: string };
+  Headers: { 'x-vigil-subject'?: string; 'x-vigil-auth-time'?: number; 'x-vigil-device'?: string };
 }>;
 
 const schema = {
@@ -54,20 +60,25 @@ export const checkRoutes: FastifyPluginAsync<{ enforcement: EnforcementTable }> 
 ) => {
   const handler = async (request: CheckRequest, reply: FastifyReply) => {
     const subject = request.query.subject ?? request.headers['x-vigil-subject'];
-    if (!subject) {
-      return reply
-        .code(400)
-        .send({ error: 'SUBJECT_MISSING', message: 'pass ?subject= or the x-vigil-subject header' });
+    const device = request.query.device ?? request.headers['x-vigil-device'];
+    if (!subject && !device) {
+      return reply.code(400).send({
+        error: 'SUBJECT_MISSING',
+        message: 'pass ?subject= or the x-vigil-subject header (and/or ?device= or x-vigil-device)',
+      });
     }
-    const result = enforcement.check(
-      subject,
-      request.query.auth_time ?? request.headers['x-vigil-auth-time'],
-    );
+    // A quarantined device is denied outright; otherwise the identity's own verdict stands.
+    const deviceResult = device ? enforcement.checkDevice(device) : undefined;
+    const result =
+      deviceResult?.verdict === 'deny' || !subject
+        ? (deviceResult ?? { verdict: 'allow' as const })
+        : enforcement.check(subject, request.query.auth_time ?? request.headers['x-vigil-auth-time']);
     reply.header('x-vigil-decision', result.action ?? 'allow');
-    if (result.verdict === 'allow') return reply.code(200).send({ verdict: 'allow', subject });
+    if (result.verdict === 'allow') return reply.code(200).send({ verdict: 'allow', subject, device });
     const body = {
       verdict: result.verdict,
       subject,
+      device,
       action: result.action,
       rule: result.rule,
       decision_id: result.decisionId,

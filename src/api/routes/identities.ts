@@ -8,6 +8,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { AuditHook } from '../../audit/log.js';
 import type { QueryStore } from '../../store/queries.js';
 import { type Role, requireAtLeast, roleOfRequest, type TokenRoles } from '../auth.js';
 import { PageInfo, pageInfo } from '../pagination.js';
@@ -49,6 +50,8 @@ export interface IdentityRouteOptions {
   queries: QueryStore;
   tokens: TokenRoles;
   access?: IdentityAccess;
+  /** Records each revoke/reset in the audit trail (absent: not audited). */
+  audit?: AuditHook;
   now?: () => number;
 }
 
@@ -181,16 +184,45 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
         const identity = request.params.id;
         const by = roleOfRequest(request) ?? 'analyst';
         const reason = request.body?.reason;
-        if (access.act) return { identity, action, ...(await access.act(identity, action, by, reason)) };
+        if (access.act) {
+          const outcome = await access.act(identity, action, by, reason);
+          await auditIdentityAction(options.audit, { identity, action, by, reason, ...outcome });
+          return { identity, action, ...outcome };
+        }
         recorded.push({ identity, action, by, reason, at_ms: now() });
         request.log.info({ identity, action, by }, 'identity action recorded, not enforced');
-        return {
-          identity,
-          action,
+        const notEnforced = {
           enforced: false,
           detail: `recorded only: this server has no engine accessor to ${action} ${identity}; no decision or signal was emitted`,
         };
+        await auditIdentityAction(options.audit, { identity, action, by, reason, ...notEnforced });
+        return { identity, action, ...notEnforced };
       },
     );
   }
 };
+
+/** Appends a manual revoke/reset to the audit trail (src/audit/), with the acting role as actor. */
+function auditIdentityAction(
+  audit: AuditHook | undefined,
+  act: {
+    identity: string;
+    action: IdentityAction;
+    by: Role;
+    reason?: string;
+    enforced: boolean;
+    detail: string;
+  },
+): Promise<void> {
+  if (!audit) return Promise.resolve();
+  return audit.record({
+    kind: act.action === 'revoke' ? 'manual_revoke' : 'manual_reset',
+    actor: act.by,
+    subject: act.identity,
+    payload: {
+      enforced: act.enforced,
+      detail: act.detail,
+      ...(act.reason ? { reason: act.reason } : {}),
+    },
+  });
+}

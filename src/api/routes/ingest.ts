@@ -65,7 +65,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, 
     {
       onRequest: requireAtLeast(tokens, 'analyst'),
       config: { rateLimit: { max: options.requestsPerMinute ?? 60, timeWindow: 60_000 } },
-      schema: { body: Body, response: { 200: Answer, 429: Problem, ...PROTECTED_PROBLEMS } },
+      schema: { body: Body, response: { 200: Answer, 429: Problem, 503: Problem, ...PROTECTED_PROBLEMS } },
     },
     async (request, reply) => {
       if (!FORMAT_NAMES.includes(request.body.format)) {

@@ -60,6 +60,12 @@ function mfaResult(success: boolean, detail: string | undefined): MfaResult {
   return 'failure';
 }
 
+/** OCSF `device.agent_list`: an agent of type_id 1 (Endpoint Detection and Response) listed means EDR is active. */
+function edrStatus(agents: unknown): string | undefined {
+  if (!Array.isArray(agents)) return undefined;
+  return agents.some((agent) => asObject(agent)?.type_id === 1) ? 'active' : 'missing';
+}
+
 function commonFields(record: Json) {
   const metadata = asObject(record.metadata);
   return { id: asString(metadata?.uid), time: record.time };
@@ -96,6 +102,8 @@ function mapAuthentication(record: Json) {
       managed: asBoolean(device.is_managed),
       compliant: asBoolean(device.is_compliant),
       os: asString(asObject(device.os)?.name),
+      os_version: asString(asObject(device.os)?.version),
+      edr: edrStatus(device.agent_list),
     });
   const session = asObject(record.session);
   const userTypeId = user?.type_id;
@@ -121,6 +129,9 @@ function mapAuthentication(record: Json) {
         asString(asObject(record.service)?.name) ?? asString(asObject(record.dst_endpoint)?.svc_name),
       session_id: asString(session?.uid),
       token_id: asString(session?.credential_uid),
+      // Volume of an app event, when the source reports it (per-user data movement, docs/peers.md).
+      bytes_in: asNumber(asObject(record.traffic)?.bytes_in),
+      bytes_out: asNumber(asObject(record.traffic)?.bytes_out),
     }),
   };
 }

@@ -122,8 +122,15 @@ function deviceOf(record: Json) {
   return compactOrUndefined({
     id: asText(device.id),
     managed: asBoolean(device.managed),
+    // Okta Verify device registration; Okta reports no compliance verdict of its own.
+    trust_type: registrationOf(asBoolean(device.registered)),
     os: asText(device.os_platform),
+    os_version: asText(device.os_version),
   });
+}
+
+function registrationOf(registered: boolean | undefined): string | undefined {
+  return registered === undefined ? undefined : registered ? 'Registered' : 'Unregistered';
 }
 
 function mapAuth(record: Json, eventType: string, action: AuthAction) {

@@ -8,7 +8,10 @@ import { mfaTampering } from './account-mfa-tampering.js';
 import { privilegeEscalation } from './account-privilege-escalation.js';
 import { accountTakeover } from './account-takeover.js';
 import { newWorkloadCredential } from './account-workload-credential.js';
+import { anonymiserSignIn } from './anonymiser-sign-in.js';
 import { bruteForce } from './brute-force.js';
+import { dataHoarding } from './data-hoarding.js';
+import { devicePostureDrop } from './device-posture-drop.js';
 import { exfiltration } from './exfiltration.js';
 import { fanout } from './fanout.js';
 import { impossibleTravel } from './impossible-travel.js';
@@ -16,11 +19,14 @@ import { lateralMovement } from './lateral-movement.js';
 import { mfaFatigue } from './mfa-fatigue.js';
 import { newDeviceLocation } from './new-device-location.js';
 import { passwordSpray } from './password-spray.js';
+import { peerAnomalousAccess } from './peer-anomalous-access.js';
 import { privilegedRoute } from './privileged-route.js';
 import { probing } from './probing.js';
 import { rareHour } from './rare-hour.js';
 import type { Scenario } from './scenario.js';
 import { sessionReuse } from './session-reuse.js';
+import { sharedDevice } from './shared-device.js';
+import { unmanagedDeviceSignIn } from './unmanaged-device-sign-in.js';
 
 export const SCENARIO_REGISTRY: Readonly<Record<ScenarioName, Scenario>> = {
   impossible_travel: impossibleTravel,
@@ -41,6 +47,12 @@ export const SCENARIO_REGISTRY: Readonly<Record<ScenarioName, Scenario>> = {
   new_workload_credential: newWorkloadCredential,
   dormant_account: dormantAccount,
   account_change_burst: accountChangeBurst,
+  peer_anomalous_access: peerAnomalousAccess,
+  data_hoarding: dataHoarding,
+  unmanaged_device_sign_in: unmanagedDeviceSignIn,
+  device_posture_drop: devicePostureDrop,
+  shared_device: sharedDevice,
+  anonymiser_sign_in: anonymiserSignIn,
 };
 
 export type { Scenario, ScenarioContext } from './scenario.js';

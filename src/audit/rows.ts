@@ -1,0 +1,35 @@
+/**
+ * The stored row form of an audit record, shared by the SQLite and
+ * ClickHouse stores: the payload as canonical JSON text, time as epoch ms.
+ * Conversion only; never validates or repairs a row (the verifier judges).
+ */
+import type { AuditKind, AuditRecord } from './record.js';
+
+export interface AuditRecordRow {
+  chain: string;
+  seq: number | string;
+  time_ms: number | string;
+  kind: AuditKind;
+  actor: string;
+  subject: string;
+  ref: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export const AUDIT_RECORD_COLUMNS =
+  'chain, seq, time_ms, kind, actor, subject, ref, payload, prev_hash, hash';
+
+export const recordFromRow = (row: AuditRecordRow): AuditRecord => ({
+  chain: row.chain,
+  seq: Number(row.seq),
+  time: Number(row.time_ms),
+  kind: row.kind,
+  actor: row.actor,
+  subject: row.subject,
+  ref: row.ref,
+  payload: JSON.parse(row.payload) as Record<string, unknown>,
+  prev_hash: row.prev_hash,
+  hash: row.hash,
+});
