@@ -8,6 +8,8 @@
  * identity whose source reports no posture.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import type { DeviceRecord } from '../devices/device-record.js';
+import type { AuthEvent } from '../events/schema.js';
 import { type AuthDetector, type DetectorDefinition, severity } from './types.js';
 
 const Params = Type.Object({
@@ -22,6 +24,12 @@ const Params = Type.Object({
     maximum: 1,
     description:
       'largest share of earlier unmanaged (or non-compliant) sign-ins that still counts as "always"',
+  }),
+  new_device_hours: Type.Number({
+    default: 24,
+    minimum: 0,
+    description:
+      'a device the identity has used for longer than this, whose posture has not changed since it was last seen, is not judged again (a personal device is flagged once, not every day)',
   }),
   severity_unmanaged: Type.Number({
     default: 0.6,
@@ -38,6 +46,8 @@ const Params = Type.Object({
 });
 type Params = Static<typeof Params>;
 
+const HOUR_MS = 3_600_000;
+
 export const unmanagedDevice: DetectorDefinition<Params> = {
   name: 'unmanaged_device',
   kind: 'auth',
@@ -48,11 +58,13 @@ export const unmanagedDevice: DetectorDefinition<Params> = {
     return {
       name: 'unmanaged_device',
       kind: 'auth',
-      inspect(event, { state, profile }) {
+      inspect(event, { state, profile, environment }) {
         if (event.action !== 'sign_in' || event.outcome !== 'success') return undefined;
         const device = event.device;
         const history = state.devicePosture;
         if (!device || !history || !profile.isMature) return undefined;
+        const record = device.id ? environment?.devices?.get(device.id) : undefined;
+        if (alreadyJudged(record, event, params.new_device_hours * HOUR_MS)) return undefined;
         const unmanaged =
           device.managed === false &&
           history.managedKnown >= params.min_sign_ins &&
@@ -64,10 +76,11 @@ export const unmanagedDevice: DetectorDefinition<Params> = {
           history.nonCompliant / history.compliantKnown <= params.max_usual_share;
         if (!unmanaged && !nonCompliant) return undefined;
         const what = unmanaged ? 'an unmanaged' : 'a non-compliant';
+        const usual = unmanaged ? 'managed' : 'compliant';
         return {
           detector: 'unmanaged_device',
           severity: severity(unmanaged ? params.severity_unmanaged : params.severity_non_compliant),
-          summary: `Sign-in from ${what} device ${device.id ?? '(no id)'} by an identity that always used managed, compliant devices`,
+          summary: `Sign-in from ${what} device ${device.id ?? '(no id)'} by an identity that always used ${usual} devices`,
           evidence: {
             device: device.id,
             managed: device.managed,
@@ -89,6 +102,24 @@ export const unmanagedDevice: DetectorDefinition<Params> = {
     };
   },
 };
+
+/**
+ * Whether this identity's use of the device was already judged: it first
+ * used the device (per the device book, before this event) longer than the
+ * window ago, and the device's last reported posture was already this one
+ * (unmanaged / non-compliant). A personal device that keeps being used is
+ * flagged once, not every day; a known device whose posture just changed is
+ * judged again.
+ */
+function alreadyJudged(record: DeviceRecord | undefined, event: AuthEvent, windowMs: number): boolean {
+  if (!record || !event.device) return false;
+  const at = record.users.indexOf(event.identity);
+  if (at < 0 || event.time - record.userFirstSeen[at] < windowMs) return false;
+  const last = record.last;
+  return (
+    last !== undefined && last.managed === event.device.managed && last.compliant === event.device.compliant
+  );
+}
 
 const share = (part: number, total: number): number | undefined =>
   total > 0 ? Math.round((part / total) * 1000) / 1000 : undefined;

@@ -51,13 +51,11 @@ export class DeviceBook {
     const id = device?.id;
     if (!device || !id) return;
     let record = this.devices.get(id);
-    if (record) {
-      this.devices.delete(id);
-    } else {
-      record = new DeviceRecord(id, event.time);
+    if (!record) {
       if (this.devices.size >= this.settings.maxDevices) this.evictLeastRecent();
+      record = new DeviceRecord(id, event.time);
+      this.devices.set(id, record);
     }
-    this.devices.set(id, record);
     record.recordUse(event.identity, event.time, this.settings.maxUsersPerDevice);
     if (!reportsPosture(device)) return;
     record.recordPosture(device, event.time);
@@ -77,8 +75,20 @@ export class DeviceBook {
     }
   }
 
+  /**
+   * Drops the hundredth of devices seen longest ago (at least one): a scan,
+   * but only when the book is full, so the per-event path never reorders the map.
+   */
   private evictLeastRecent(): void {
-    const first = this.devices.keys().next();
-    if (!first.done) this.devices.delete(first.value);
+    const drop = Math.max(1, Math.floor(this.devices.size / 100));
+    const lastSeen = Float64Array.from(this.devices.values(), (record) => record.lastSeen).sort();
+    const cutoff = lastSeen[drop - 1];
+    let dropped = 0;
+    for (const [id, record] of this.devices) {
+      if (record.lastSeen <= cutoff && dropped < drop) {
+        this.devices.delete(id);
+        dropped++;
+      }
+    }
   }
 }

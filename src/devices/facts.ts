@@ -26,16 +26,18 @@ export function deviceFacts(event: AuthEvent, book: DeviceBook): DeviceFacts | u
   const device = event.device;
   if (!device?.id) return undefined;
   const record = book.get(device.id);
-  const facts: DeviceFacts = { id: device.id, known: record !== undefined };
-  if (device.managed !== undefined) facts.managed = device.managed;
-  if (device.compliant !== undefined) facts.compliant = device.compliant;
-  if (device.trust_type !== undefined) facts.trust_type = device.trust_type;
-  if (device.edr !== undefined) facts.edr = device.edr;
-  if (device.mdm !== undefined) facts.mdm = device.mdm;
-  if (!record) return facts;
-  const compliant = record.usualShare(C.compliantKnown, C.compliant, 1);
-  if (compliant !== undefined) facts.usually_compliant = compliant >= 0.5;
-  const managed = record.usualShare(C.managedKnown, C.managed, 1);
-  if (managed !== undefined) facts.usually_managed = managed >= 0.5;
-  return facts;
+  // One object shape for every event (all members assigned), so the hot path stays monomorphic.
+  const compliant = record?.usualShare(C.compliantKnown, C.compliant, 1);
+  const managed = record?.usualShare(C.managedKnown, C.managed, 1);
+  return {
+    id: device.id,
+    known: record !== undefined,
+    managed: device.managed,
+    compliant: device.compliant,
+    trust_type: device.trust_type,
+    edr: device.edr,
+    mdm: device.mdm,
+    usually_compliant: compliant === undefined ? undefined : compliant >= 0.5,
+    usually_managed: managed === undefined ? undefined : managed >= 0.5,
+  };
 }

@@ -59,10 +59,15 @@ describe('device baseline', () => {
 
   it('keeps at most max_devices, dropping the least recently seen', () => {
     const book = new DeviceBook({ maxDevices: 3, maxUsersPerDevice: 4 });
-    for (const id of ['d1', 'd2', 'd3']) book.observe(authEvent({ device: { id } }), true);
-    book.observe(authEvent({ device: { id: 'd1' } }), true);
-    book.observe(authEvent({ device: { id: 'd4' } }), true);
-    expect([...book.values()].map((r) => r.id)).toEqual(['d3', 'd1', 'd4']);
+    const seen = (id: string, minute: number) =>
+      book.observe(authEvent({ time: at(1, 9) + minute * MINUTE, device: { id } }), true);
+    seen('d1', 0);
+    seen('d2', 1);
+    seen('d3', 2);
+    seen('d1', 3);
+    seen('d4', 4);
+    // d2 was seen longest ago (d1 came back at minute 3).
+    expect([...book.values()].map((r) => r.id).sort()).toEqual(['d1', 'd3', 'd4']);
   });
 
   it('keeps at most max_users_per_device identities per device, forgetting the one seen longest ago', () => {

@@ -52,6 +52,20 @@ describe('unmanaged or non-compliant device', () => {
     });
   });
 
+  it('flags a personal device once: later days on the same, unchanged device add no finding', () => {
+    const analyzer = analyzerWithDevices();
+    run(analyzer, officeHistory());
+    expect(run(analyzer, [authEvent({ time: at(14, 10), device: personalLaptop })])).toHaveLength(1);
+    // Within the first day it is still new to her: judged again.
+    expect(run(analyzer, [authEvent({ time: at(14, 15), device: personalLaptop })])).toHaveLength(1);
+    expect(run(analyzer, [authEvent({ time: at(16, 10), device: personalLaptop })])).toEqual([]);
+    expect(run(analyzer, [authEvent({ time: at(18, 10), device: personalLaptop })])).toEqual([]);
+    // Those quiet sign-ins taught her baseline that she uses an unmanaged device now and then,
+    // so another one is no longer foreign to her (other detectors still judge a new device).
+    const other = { ...personalLaptop, id: 'dev-kiosk' };
+    expect(run(analyzer, [authEvent({ time: at(18, 11), device: other })])).toEqual([]);
+  });
+
   it('fires with a lower severity for the managed laptop that fails compliance', () => {
     const analyzer = analyzerWithDevices();
     run(analyzer, officeHistory());
