@@ -25,6 +25,20 @@ export function decodeCursor(cursor: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/**
+ * The page a list request asks for: its limit (default 50) and offset (from
+ * the cursor when given, else `offset`, else 0); `offset` is undefined when
+ * the cursor is not one this server issued (answer 400).
+ */
+export function requestedPage(query: { limit?: number; offset?: number; cursor?: string }): {
+  limit: number;
+  offset: number | undefined;
+} {
+  const limit = query.limit ?? 50;
+  const offset = query.cursor !== undefined ? decodeCursor(query.cursor) : (query.offset ?? 0);
+  return { limit, offset };
+}
+
 /** Page info for `returned` rows read at `offset` with `limit` (a full page may have a next one). */
 export const pageInfo = (limit: number, offset: number, returned: number) => ({
   limit,

@@ -12,6 +12,7 @@ import type { BaselineSummary, IdentityAccess } from '../api/routes/identities.j
 import type { AnalystApiDependencies } from '../api/server.js';
 import type { StateStore } from '../baseline/state-store.js';
 import type { PipelineConfig } from '../config/pipeline.js';
+import { clickhouseConnectionOptions } from '../config/production.js';
 import { EngineInbox } from '../engine/inbox.js';
 import { EffectivenessWindow } from '../evaluation/effectiveness-window.js';
 import type { ModelDriftReport } from '../models/health/index.js';
@@ -123,13 +124,7 @@ function storeReadSide(config: PipelineConfig): StoreReadSide | undefined {
   }
   const clickhouse = config.sinks.clickhouse;
   if (clickhouse) {
-    const connection = new ClickHouseConnection({
-      url: clickhouse.url,
-      username: clickhouse.username,
-      password: clickhouse.password,
-      database: clickhouse.database,
-      requestTimeoutMs: clickhouse.request_timeout_ms,
-    });
+    const connection = new ClickHouseConnection(clickhouseConnectionOptions(clickhouse));
     return {
       queries: new ClickHouseQueryStore(connection),
       ready: () => connection.ping(),

@@ -6,7 +6,7 @@
 
 import type { EngineMetrics } from '../api/metrics.js';
 import type { PipelineConfig } from '../config/pipeline.js';
-import type { KafkaSourceConfig } from '../config/production.js';
+import { clickhouseConnectionOptions, type KafkaSourceConfig } from '../config/production.js';
 import { type PartitionEngine, runPartitioned } from '../engine/partitioned-runner.js';
 import type { RunOptions, RunStats } from '../engine/runner.js';
 import type { Sink } from '../engine/types.js';
@@ -40,11 +40,7 @@ export function buildProductionSinks(config: PipelineConfig, logger?: Logger): S
   if (clickhouse) {
     sinks.push(
       new ClickHouseSink({
-        url: clickhouse.url,
-        username: clickhouse.username,
-        password: clickhouse.password,
-        database: clickhouse.database,
-        requestTimeoutMs: clickhouse.request_timeout_ms,
+        ...clickhouseConnectionOptions(clickhouse),
         pipeline: config.name,
         maxRetryMs: clickhouse.max_retry_seconds * 1000,
         maxBufferedRows: clickhouse.max_buffered_rows,
@@ -96,13 +92,7 @@ export function buildCheckpointStore(config: PipelineConfig): CheckpointStore {
       'checkpoints.store "clickhouse" needs a sinks.clickhouse section',
     );
   }
-  const connection = new ClickHouseConnection({
-    url: clickhouse.url,
-    username: clickhouse.username,
-    password: clickhouse.password,
-    database: clickhouse.database,
-    requestTimeoutMs: clickhouse.request_timeout_ms,
-  });
+  const connection = new ClickHouseConnection(clickhouseConnectionOptions(clickhouse));
   return new ClickHouseCheckpointStore(connection, config.name);
 }
 

@@ -131,3 +131,20 @@ export type KafkaSourceConfig = Static<typeof KafkaSourceSchema>;
 export type ClickHouseSinkConfig = Static<typeof ClickHouseSinkSchema>;
 export type KafkaSinkConfig = Static<typeof KafkaSinkSchema>;
 export type CheckpointConfig = Static<typeof CheckpointSchema>;
+
+/** Connection settings of a ClickHouse sink section (shared by the sink, the read side, checkpoints, privacy). */
+export function clickhouseConnectionOptions(sink: Static<typeof ClickHouseSinkSchema>): {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+  requestTimeoutMs: number;
+} {
+  return {
+    url: sink.url,
+    username: sink.username,
+    password: sink.password,
+    database: sink.database,
+    requestTimeoutMs: sink.request_timeout_ms,
+  };
+}

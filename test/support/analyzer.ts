@@ -10,17 +10,21 @@ import { type Analysis, Analyzer } from '../../src/engine/analyzer.js';
 import type { VigilEvent } from '../../src/events/schema.js';
 import { DEFAULT_WEIGHTS } from '../../src/risk/fusion.js';
 
+/** `devices`: keep the device baseline in the detector environment, as every pipeline does. */
 export function analyzerWith(
   detectors: readonly string[],
   params: Record<string, Record<string, unknown>> = {},
+  options: { devices?: boolean } = {},
 ): Analyzer {
   const set = createDetectors(detectors, params);
-  return new Analyzer(new StateStore(DEFAULT_BASELINE), {
+  const store = new StateStore(DEFAULT_BASELINE);
+  return new Analyzer(store, {
     authDetectors: set.auth,
     serviceDetectors: set.service,
     accountDetectors: set.account,
     learnBelowRisk: 50,
     weights: DEFAULT_WEIGHTS,
+    environment: options.devices ? { devices: store.devices } : undefined,
   });
 }
 

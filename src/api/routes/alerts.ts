@@ -7,7 +7,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { ALERT_STATUSES, type QueryStore } from '../../store/queries.js';
 import { requireAtLeast, type TokenRoles } from '../auth.js';
-import { decodeCursor, PageInfo, PageQuery, pageInfo } from '../pagination.js';
+import { PageInfo, PageQuery, pageInfo, requestedPage } from '../pagination.js';
 import { PROTECTED_PROBLEMS, Problem, problem, problemHandler } from '../problems.js';
 
 export interface AlertRouteOptions {
@@ -63,8 +63,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
     },
     async (request, reply) => {
       const q = request.query;
-      const limit = q.limit ?? 50;
-      const offset = q.cursor !== undefined ? decodeCursor(q.cursor) : (q.offset ?? 0);
+      const { limit, offset } = requestedPage(q);
       if (offset === undefined)
         return reply.code(400).send(problem('VALIDATION', 'cursor is not one this server issued'));
       const alerts = await queries.alerts({

@@ -9,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { POLICY_ACTIONS } from '../../risk/policy-config.js';
 import type { QueryStore } from '../../store/queries.js';
 import { requireAtLeast, type TokenRoles } from '../auth.js';
-import { decodeCursor, PageInfo, PageQuery, pageInfo } from '../pagination.js';
+import { PageInfo, PageQuery, pageInfo, requestedPage } from '../pagination.js';
 import { PROTECTED_PROBLEMS, problem, problemHandler } from '../problems.js';
 
 export interface DecisionRouteOptions {
@@ -55,8 +55,7 @@ export const decisionRoutes: FastifyPluginAsync<DecisionRouteOptions> = async (a
     },
     async (request, reply) => {
       const q = request.query;
-      const limit = q.limit ?? 50;
-      const offset = q.cursor !== undefined ? decodeCursor(q.cursor) : (q.offset ?? 0);
+      const { limit, offset } = requestedPage(q);
       if (offset === undefined)
         return reply.code(400).send(problem('VALIDATION', 'cursor is not one this server issued'));
       const decisions = await queries.decisions({

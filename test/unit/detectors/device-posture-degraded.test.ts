@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BASELINE } from '../../../src/baseline/config.js';
-import { StateStore } from '../../../src/baseline/state-store.js';
-import { createDetectors } from '../../../src/detectors/index.js';
-import { Analyzer } from '../../../src/engine/analyzer.js';
+import type { Analyzer } from '../../../src/engine/analyzer.js';
 import type { AuthEvent, DevicePosture } from '../../../src/events/schema.js';
-import { DEFAULT_WEIGHTS } from '../../../src/risk/fusion.js';
-import { findingsOf } from '../../support/analyzer.js';
+import { analyzerWith, findingsOf } from '../../support/analyzer.js';
 import { at, authEvent, officeHistory } from '../../support/events.js';
 
 const healthy: DevicePosture = {
@@ -18,17 +14,8 @@ const healthy: DevicePosture = {
   mdm: 'enrolled',
 };
 
-function analyzerWithDevices() {
-  const set = createDetectors(['device_posture_degraded']);
-  const store = new StateStore(DEFAULT_BASELINE);
-  return new Analyzer(store, {
-    authDetectors: set.auth,
-    serviceDetectors: [],
-    learnBelowRisk: 50,
-    weights: DEFAULT_WEIGHTS,
-    environment: { devices: store.devices },
-  });
-}
+const analyzerWithDevices = (params: Record<string, unknown> = {}) =>
+  analyzerWith(['device_posture_degraded'], { device_posture_degraded: params }, { devices: true });
 
 const run = (analyzer: Analyzer, events: AuthEvent[]) =>
   findingsOf(

@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BASELINE } from '../../../src/baseline/config.js';
-import { StateStore } from '../../../src/baseline/state-store.js';
-import { createDetectors } from '../../../src/detectors/index.js';
-import { Analyzer } from '../../../src/engine/analyzer.js';
+import type { Analyzer } from '../../../src/engine/analyzer.js';
 import type { AuthEvent, DevicePosture } from '../../../src/events/schema.js';
-import { DEFAULT_WEIGHTS } from '../../../src/risk/fusion.js';
-import { findingsOf } from '../../support/analyzer.js';
+import { analyzerWith, findingsOf } from '../../support/analyzer.js';
 import { at, authEvent, MINUTE } from '../../support/events.js';
 
 const rig: DevicePosture = { id: 'dev-rig-1', managed: false, os: 'Linux' };
 
-function analyzerWithDevices() {
-  const set = createDetectors(['shared_device']);
-  const store = new StateStore(DEFAULT_BASELINE);
-  return new Analyzer(store, {
-    authDetectors: set.auth,
-    serviceDetectors: [],
-    learnBelowRisk: 50,
-    weights: DEFAULT_WEIGHTS,
-    environment: { devices: store.devices },
-  });
-}
+const analyzerWithDevices = (params: Record<string, unknown> = {}) =>
+  analyzerWith(['shared_device'], { shared_device: params }, { devices: true });
 
 const run = (analyzer: Analyzer, events: AuthEvent[]) =>
   findingsOf(

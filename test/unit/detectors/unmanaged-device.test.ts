@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BASELINE } from '../../../src/baseline/config.js';
-import { StateStore } from '../../../src/baseline/state-store.js';
-import { createDetectors } from '../../../src/detectors/index.js';
-import { Analyzer } from '../../../src/engine/analyzer.js';
+import type { Analyzer } from '../../../src/engine/analyzer.js';
 import type { AuthEvent } from '../../../src/events/schema.js';
-import { DEFAULT_WEIGHTS } from '../../../src/risk/fusion.js';
-import { findingsOf } from '../../support/analyzer.js';
+import { analyzerWith, findingsOf } from '../../support/analyzer.js';
 import { at, authEvent, officeHistory } from '../../support/events.js';
 
 const personalLaptop = {
@@ -17,17 +13,8 @@ const personalLaptop = {
 };
 
 /** An analyzer that keeps the device baseline, as every pipeline does. */
-function analyzerWithDevices(params: Record<string, unknown> = {}) {
-  const set = createDetectors(['unmanaged_device'], { unmanaged_device: params });
-  const store = new StateStore(DEFAULT_BASELINE);
-  return new Analyzer(store, {
-    authDetectors: set.auth,
-    serviceDetectors: [],
-    learnBelowRisk: 50,
-    weights: DEFAULT_WEIGHTS,
-    environment: { devices: store.devices },
-  });
-}
+const analyzerWithDevices = (params: Record<string, unknown> = {}) =>
+  analyzerWith(['unmanaged_device'], { unmanaged_device: params }, { devices: true });
 
 const run = (analyzer: Analyzer, events: AuthEvent[]) =>
   findingsOf(
