@@ -10,8 +10,8 @@ import { type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth
 import { newDevice } from '../devices.js';
 import { torExitPlace } from '../intel-lists.js';
 import { MINUTE_MS } from '../options.js';
-import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { nextLocalTime, pickVictimUser } from './targets.js';
+import type { Scenario } from './scenario.js';
+import { emitSession, nextLocalTime, pickVictimUser } from './targets.js';
 
 export const anonymiserSignIn: Scenario = {
   name: 'anonymiser_sign_in',
@@ -36,39 +36,11 @@ export const anonymiserSignIn: Scenario = {
     );
     const access = deviceAccess(torExitPlace(rng), newDevice(rng, false));
     const signInAt = homeTime + rng.int(20, 90) * MINUTE_MS;
-    const session = sessionId(ids);
-    const token = tokenId(ids);
-    ctx.emit(
-      authEvent(ids, signInAt, actor, access, {
-        action: 'sign_in',
-        outcome: 'success',
-        authMethod: 'password',
-        application,
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
-    ctx.emit(
-      authEvent(ids, signInAt + rng.int(5_000, 30_000), actor, access, {
-        action: 'mfa',
-        outcome: 'success',
-        mfaFactor: user.mfaFactor,
-        mfaResult: 'success',
-        application,
-        sessionId: session,
-      }),
-    );
-    for (const at of spreadTimes(ctx, signInAt + MINUTE_MS, 15 * MINUTE_MS, sized(ctx, 0, 4))) {
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'token_use',
-          outcome: 'success',
-          application: rng.pick(user.applications),
-          sessionId: session,
-          tokenId: token,
-        }),
-      );
-    }
+    emitSession(ctx, user, actor, access, signInAt, {
+      mfaDelayMs: [5_000, 30_000],
+      useSpanMs: 15 * MINUTE_MS,
+      maxUses: 4,
+    });
     return user.identity;
   },
 };

@@ -3,7 +3,7 @@
  * attacked recently, places the victim has never been seen at, and the next
  * moment that is a given local time of day for the victim.
  */
-import { type Access, type Actor, authEvent } from '../auth-events.js';
+import { type Access, type Actor, authEvent, sessionId, tokenId } from '../auth-events.js';
 import { newDevice } from '../devices.js';
 import { CITIES, type City, distanceKm, HOSTING_NETWORKS } from '../geography.js';
 import type { IdentityHistory } from '../history.js';
@@ -12,7 +12,7 @@ import { MINUTE_MS } from '../options.js';
 import type { User } from '../population.js';
 import type { Workload } from '../service-graph.js';
 import { localDayOf, localMidnight } from '../user-activity.js';
-import type { ScenarioContext } from './scenario.js';
+import { type ScenarioContext, sized, spreadTimes } from './scenario.js';
 
 const REST_BETWEEN_ATTACKS_MS = 3 * 24 * 3_600_000;
 
@@ -163,6 +163,59 @@ export function emitWrongPasswords(
         reason: 'invalid_password',
         authMethod: 'password',
         application: attacker.application,
+      }),
+    );
+  }
+}
+
+/**
+ * A successful session as an attacker (or the victim) runs it: a password
+ * sign-in at `start`, MFA passed `mfaDelayMs` later, then up to `maxUses`
+ * token uses (sized by intensity) spread over `useSpanMs` after the first
+ * minute, each on one of the user's applications. Every event is labelled.
+ * Random draws, in order: session id, token id, MFA delay, use count and
+ * times, one application per use.
+ */
+export function emitSession(
+  ctx: ScenarioContext,
+  user: User,
+  actor: Actor,
+  access: Access,
+  start: number,
+  options: { mfaDelayMs: readonly [number, number]; useSpanMs: number; maxUses: number },
+): void {
+  const { rng, ids } = ctx;
+  const session = sessionId(ids);
+  const token = tokenId(ids);
+  const application = user.applications[0];
+  ctx.emit(
+    authEvent(ids, start, actor, access, {
+      action: 'sign_in',
+      outcome: 'success',
+      authMethod: 'password',
+      application,
+      sessionId: session,
+      tokenId: token,
+    }),
+  );
+  ctx.emit(
+    authEvent(ids, start + rng.int(options.mfaDelayMs[0], options.mfaDelayMs[1]), actor, access, {
+      action: 'mfa',
+      outcome: 'success',
+      mfaFactor: user.mfaFactor,
+      mfaResult: 'success',
+      application,
+      sessionId: session,
+    }),
+  );
+  for (const at of spreadTimes(ctx, start + MINUTE_MS, options.useSpanMs, sized(ctx, 0, options.maxUses))) {
+    ctx.emit(
+      authEvent(ids, at, actor, access, {
+        action: 'token_use',
+        outcome: 'success',
+        application: rng.pick(user.applications),
+        sessionId: session,
+        tokenId: token,
       }),
     );
   }
