@@ -5,11 +5,16 @@
  *
  *   { format, chain, from_ms, to_ms, exported_at_ms,
  *     anchor,        // the record just before the range (null when the range starts the chain)
- *     records,       // the range, in seq order
+ *     records,       // the range, in seq order (erased ones with `erased` and their digest)
+ *     erasures,      // erasure records after the range that list erased records inside it
  *     checkpoints,   // signed checkpoints inside the range
  *     public_jwk,    // the key checkpoints and the bundle are signed with
  *     signature }    // compact JWS (ES256, typ vigil-audit-bundle+jwt) over
  *                    // { digest: SHA-256 of the canonical JSON of every other member, chain, first_seq, last_seq }
+ *
+ * Offline verification applies the chain's rules (verify.ts): an erased
+ * record must be listed by an erasure record inside the range or in
+ * `erasures`, each of which must hash to its stored hash.
  *
  * Verification rejects a file that is not exactly its canonical form, so a
  * change of any single byte (even whitespace) is detected. The key inside a
@@ -20,11 +25,11 @@ import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, decodeJwt, importJWK, type JWK, jwtVerify } from 'jose';
 import { canonicalJson } from './canonical-json.js';
 import { AUDIT_ALGORITHM, type AuditCheckpoint, type AuditSigner } from './checkpoints.js';
-import { type AuditRecord, hashRecord } from './record.js';
+import { type AuditRecord, erasedSeqsOf, hashRecord } from './record.js';
 import { type AuditStore, recordsOf } from './store.js';
 import { GENESIS_START, type VerifyReport, verifyChain } from './verify.js';
 
-export const BUNDLE_FORMAT = 'vigil-audit-bundle/1';
+export const BUNDLE_FORMAT = 'vigil-audit-bundle/2';
 export const BUNDLE_TYP = 'vigil-audit-bundle+jwt';
 
 export interface AuditBundle {
@@ -35,6 +40,8 @@ export interface AuditBundle {
   exported_at_ms: number;
   anchor: AuditRecord | null;
   records: AuditRecord[];
+  /** Erasure records after the range that list erased records inside it. */
+  erasures: AuditRecord[];
   checkpoints: AuditCheckpoint[];
   public_jwk: JWK;
   signature: string;
@@ -46,6 +53,25 @@ const digestOf = (body: Omit<AuditBundle, 'signature'>) =>
 export interface ExportRange {
   fromMs: number;
   toMs: number;
+}
+
+/** Erasure records after `afterSeq` that list any of `erased` (the first ones to cover each). */
+async function laterErasures(
+  store: AuditStore,
+  chain: string,
+  afterSeq: number,
+  erased: Set<number>,
+): Promise<AuditRecord[]> {
+  const found: AuditRecord[] = [];
+  if (erased.size === 0) return found;
+  for await (const record of recordsOf(store, chain, afterSeq + 1)) {
+    const listed = erasedSeqsOf(record).filter((seq) => erased.has(seq));
+    if (listed.length === 0) continue;
+    found.push(record);
+    for (const seq of listed) erased.delete(seq);
+    if (erased.size === 0) break;
+  }
+  return found;
 }
 
 /** Builds the bundle for records with time in [fromMs, toMs); returns the file text and the bundle. */
@@ -68,6 +94,10 @@ export async function exportBundle(
       ? ((await store.records(chain, firstSeq - 1, 1, firstSeq - 1))[0] ?? null)
       : null;
   const lastSeq = records.at(-1)?.seq ?? 0;
+  // Erased records not already covered by an erasure record inside the range.
+  const erased = new Set(records.filter((record) => record.erased).map((record) => record.seq));
+  for (const record of records) for (const seq of erasedSeqsOf(record)) erased.delete(seq);
+  const erasures = await laterErasures(store, chain, lastSeq, erased);
   const checkpoints = (await store.checkpoints(chain)).filter(
     (checkpoint) => firstSeq !== undefined && checkpoint.seq >= firstSeq && checkpoint.seq <= lastSeq,
   );
@@ -79,6 +109,7 @@ export async function exportBundle(
     exported_at_ms: Math.floor(now()),
     anchor,
     records,
+    erasures,
     checkpoints,
     public_jwk: signer.publicJwk,
   };
@@ -120,8 +151,8 @@ function parseCanonical(text: string): AuditBundle | string {
   }
   const bundle = parsed as AuditBundle;
   if (bundle.format !== BUNDLE_FORMAT) return `unknown format ${JSON.stringify(bundle.format)}`;
-  if (!Array.isArray(bundle.records) || !Array.isArray(bundle.checkpoints))
-    return 'records or checkpoints missing';
+  if (!Array.isArray(bundle.records) || !Array.isArray(bundle.checkpoints) || !Array.isArray(bundle.erasures))
+    return 'records, erasures or checkpoints missing';
   if (typeof bundle.signature !== 'string' || typeof bundle.public_jwk !== 'object')
     return 'signature or key missing';
   return bundle;
@@ -187,6 +218,7 @@ export async function verifyBundleText(text: string, pinnedJwk?: JWK): Promise<B
     checkpoints: bundle.checkpoints,
     publicJwk: pinnedJwk ?? bundle.public_jwk,
     start: anchor ? { seq: anchor.seq, hash: anchor.hash } : GENESIS_START,
+    laterErasures: bundle.erasures,
   });
   if (!chain.ok) return fail(chain.broken?.message ?? 'chain broken', { kid, chain });
   return { ok: true, kid, chain };

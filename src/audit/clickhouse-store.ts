@@ -27,6 +27,23 @@ import type { AuditRef, AuditStore } from './store.js';
 
 const fromRow = recordFromRow;
 
+/** The JSONEachRow insert row of a record (also used by privacy forget to re-insert an erased one). */
+export const clickhouseAuditRow = (r: AuditRecord) => ({
+  chain: r.chain,
+  seq: r.seq,
+  time: clickhouseDateTime(r.time),
+  time_ms: r.time,
+  kind: r.kind,
+  actor: r.actor,
+  subject: r.subject,
+  ref: r.ref,
+  payload: canonicalJson(r.payload),
+  content_digest: r.content_digest,
+  erased: r.erased ? 1 : 0,
+  prev_hash: r.prev_hash,
+  hash: r.hash,
+});
+
 export class ClickHouseAuditStore implements AuditStore {
   readonly name: string;
 
@@ -49,22 +66,7 @@ export class ClickHouseAuditStore implements AuditStore {
   }
 
   async append(records: readonly AuditRecord[], checkpoint?: AuditCheckpoint): Promise<void> {
-    await this.connection.insert(
-      'audit',
-      records.map((r) => ({
-        chain: r.chain,
-        seq: r.seq,
-        time: clickhouseDateTime(r.time),
-        time_ms: r.time,
-        kind: r.kind,
-        actor: r.actor,
-        subject: r.subject,
-        ref: r.ref,
-        payload: canonicalJson(r.payload),
-        prev_hash: r.prev_hash,
-        hash: r.hash,
-      })),
-    );
+    await this.connection.insert('audit', records.map(clickhouseAuditRow));
     if (checkpoint) {
       const { chain, seq, hash, time, kid, jws } = checkpoint;
       await this.connection.insert('audit_checkpoints', [{ chain, seq, hash, time_ms: time, kid, jws }]);

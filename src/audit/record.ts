@@ -3,9 +3,16 @@
  * (`kind`) to whom (`subject`), with the details in `payload`; `ref` is the
  * id of what it records (a decision id, a SET jti, a feedback id), used to
  * skip a record the log already holds when a batch is replayed. `prev_hash`
- * is the previous record's hash (GENESIS_HASH for the first), and `hash` is
- * SHA-256 over the canonical JSON (canonical-json.ts) of every other field,
- * so changing any field, or the order, breaks the chain.
+ * is the previous record's hash (GENESIS_HASH for the first).
+ *
+ * Redactable: `content_digest` is SHA-256 over the canonical JSON
+ * (canonical-json.ts) of `{ subject, payload }`, and `hash` is SHA-256 over
+ * the canonical JSON of every other field with `content_digest` standing in
+ * for subject and payload. Changing any field, or the order, breaks the
+ * chain; erasing a record's content (privacy forget) replaces subject with ''
+ * and payload with {} and sets `erased`, keeping the digest, so the chain
+ * still links. The verifier accepts an erased record only when a later
+ * `erasure` record lists its seq in `erased_seqs`.
  *
  * Pure: no I/O, no clock.
  */
@@ -47,6 +54,10 @@ export interface AuditRecord {
   /** Id of the recorded thing; (kind, ref) is unique within a chain. */
   ref: string;
   payload: Record<string, unknown>;
+  /** SHA-256 (hex) over the canonical JSON of { subject, payload } as sealed. */
+  content_digest: string;
+  /** Subject and payload were erased (forget): they are '' and {}; the digest is the original one. */
+  erased: boolean;
   prev_hash: string;
   hash: string;
 }
@@ -63,12 +74,34 @@ export interface AuditEntry {
   time?: number;
 }
 
-/** SHA-256 (hex) over the canonical JSON of every field but `hash`. */
-export function hashRecord(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
-  const { chain, seq, time, kind, actor, subject, ref, payload, prev_hash } = record;
+/** Payload member of an `erasure` record listing the seqs whose content it erased. */
+export const ERASED_SEQS = 'erased_seqs';
+
+/** SHA-256 (hex) over the canonical JSON of { subject, payload }: what `content_digest` holds. */
+export function contentDigest(content: { subject: string; payload: Record<string, unknown> }): string {
   return createHash('sha256')
-    .update(canonicalJson({ chain, seq, time, kind, actor, subject, ref, payload, prev_hash }))
+    .update(canonicalJson({ subject: content.subject, payload: content.payload }))
     .digest('hex');
+}
+
+/** SHA-256 (hex) over the canonical JSON of every field but `hash`, `erased`, subject and payload (their digest stands in). */
+export function hashRecord(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
+  const { chain, seq, time, kind, actor, content_digest, ref, prev_hash } = record;
+  return createHash('sha256')
+    .update(canonicalJson({ chain, seq, time, kind, actor, content_digest, ref, prev_hash }))
+    .digest('hex');
+}
+
+/** The record with its content erased: subject '', payload {}, `erased` set; digest and hash kept. */
+export function erasedRecord(record: AuditRecord): AuditRecord {
+  return { ...record, subject: '', payload: {}, erased: true };
+}
+
+/** Seqs an `erasure` record says it erased (empty for any other record, or a malformed list). */
+export function erasedSeqsOf(record: Pick<AuditRecord, 'kind' | 'payload'>): number[] {
+  if (record.kind !== 'erasure') return [];
+  const seqs = record.payload[ERASED_SEQS];
+  return Array.isArray(seqs) ? seqs.filter((seq): seq is number => Number.isSafeInteger(seq)) : [];
 }
 
 /** The record that follows `previous` (or starts the chain), hashed. */
@@ -77,6 +110,8 @@ export function sealRecord(
   previous: Pick<AuditRecord, 'seq' | 'hash'> | undefined,
   entry: Required<AuditEntry>,
 ): AuditRecord {
+  // Stored as canonical JSON and parsed back: keep exactly what survives that round trip.
+  const payload = JSON.parse(canonicalJson(entry.payload)) as Record<string, unknown>;
   const unsealed = {
     chain,
     seq: (previous?.seq ?? 0) + 1,
@@ -85,8 +120,9 @@ export function sealRecord(
     actor: entry.actor,
     subject: entry.subject,
     ref: entry.ref,
-    // Stored as canonical JSON and parsed back: keep exactly what survives that round trip.
-    payload: JSON.parse(canonicalJson(entry.payload)) as Record<string, unknown>,
+    payload,
+    content_digest: contentDigest({ subject: entry.subject, payload }),
+    erased: false,
     prev_hash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...unsealed, hash: hashRecord(unsealed) };

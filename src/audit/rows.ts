@@ -14,12 +14,15 @@ export interface AuditRecordRow {
   subject: string;
   ref: string;
   payload: string;
+  content_digest: string;
+  /** 0 or 1 (SQLite INTEGER, ClickHouse UInt8). */
+  erased: number | string;
   prev_hash: string;
   hash: string;
 }
 
 export const AUDIT_RECORD_COLUMNS =
-  'chain, seq, time_ms, kind, actor, subject, ref, payload, prev_hash, hash';
+  'chain, seq, time_ms, kind, actor, subject, ref, payload, content_digest, erased, prev_hash, hash';
 
 export const recordFromRow = (row: AuditRecordRow): AuditRecord => ({
   chain: row.chain,
@@ -30,6 +33,8 @@ export const recordFromRow = (row: AuditRecordRow): AuditRecord => ({
   subject: row.subject,
   ref: row.ref,
   payload: JSON.parse(row.payload) as Record<string, unknown>,
+  content_digest: row.content_digest,
+  erased: Number(row.erased) === 1,
   prev_hash: row.prev_hash,
   hash: row.hash,
 });

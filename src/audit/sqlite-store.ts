@@ -4,7 +4,9 @@
  * is one transaction (records plus checkpoint), committed with the file's
  * FULL synchronous setting, so it is durable when the promise resolves.
  * Plain INSERT: a second record with an existing (chain, seq) fails instead
- * of overwriting one. Values are bound, never spliced into SQL.
+ * of overwriting one. The only change to a stored record is privacy forget
+ * erasing its content (src/privacy/sqlite-forget.ts), never through this
+ * store. Values are bound, never spliced into SQL.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { openSqliteStore } from '../store/sqlite-database.js';
@@ -46,8 +48,9 @@ export class SqliteAuditStore implements AuditStore {
     const db = this.db;
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO audit (chain, seq, time, time_ms, kind, actor, subject, ref, payload, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit (chain, seq, time, time_ms, kind, actor, subject, ref, payload, content_digest, erased,
+           prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertCheckpoint: db.prepare(
         'INSERT INTO audit_checkpoints (chain, seq, hash, time_ms, kid, jws) VALUES (?, ?, ?, ?, ?, ?)',
@@ -101,6 +104,8 @@ export class SqliteAuditStore implements AuditStore {
             r.subject,
             r.ref,
             canonicalJson(r.payload),
+            r.content_digest,
+            r.erased ? 1 : 0,
             r.prev_hash,
             r.hash,
           );

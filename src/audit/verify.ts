@@ -1,20 +1,26 @@
 /**
  * Walks an audit chain in seq order and reports the first broken link,
- * naming the record: `modified` (its hash does not match its content, or it
- * was re-hashed so its successor no longer links to it), `inserted` (a
+ * naming the record: `modified` (its hash does not match its fields, its
+ * subject and payload do not match its content digest, or it was re-hashed
+ * so its successor no longer links to it), `inserted` (a
  * record the chain's links skip over, or that pushed its successors' seq
  * up), `deleted` (a gap in seq, or records that were renumbered down), and
  * then checks signed checkpoints (checkpoints.ts) against the walked hashes,
  * which catches a chain rewritten and re-hashed from some record onwards
  * and the truncation of its tail up to the last checkpoint.
  *
+ * Erased records (privacy forget: subject and payload gone, digest kept)
+ * link like any other; each must be listed in the `erased_seqs` of a later
+ * `erasure` record of the chain (or of `laterErasures`, for an exported
+ * range), else the report names it as `erased`.
+ *
  * Reads only what it is given; never repairs anything.
  */
 import type { JWK } from 'jose';
 import { type AuditCheckpoint, verifyCheckpoint } from './checkpoints.js';
-import { type AuditRecord, GENESIS_HASH, hashRecord } from './record.js';
+import { type AuditRecord, contentDigest, erasedSeqsOf, GENESIS_HASH, hashRecord } from './record.js';
 
-export type BreakKind = 'modified' | 'inserted' | 'deleted' | 'checkpoint';
+export type BreakKind = 'modified' | 'inserted' | 'deleted' | 'checkpoint' | 'erased';
 
 export interface ChainBreak {
   problem: BreakKind;
@@ -127,7 +133,15 @@ interface WalkResult {
   broken?: ChainBreak;
   /** Walked hash of each seq asked for (checkpoint seqs). */
   hashes: Map<number, string>;
+  /** Erased records no erasure record walked so far lists. */
+  uncovered: Set<number>;
 }
+
+/** An unerased record's subject and payload still hash to its digest; an erased one holds nothing. */
+const contentIntact = (record: AuditRecord) =>
+  record.erased
+    ? record.subject === '' && Object.keys(record.payload).length === 0
+    : contentDigest(record) === record.content_digest;
 
 async function walk(
   records: AsyncIterable<AuditRecord> | Iterable<AuditRecord>,
@@ -135,6 +149,7 @@ async function walk(
   wanted: ReadonlySet<number>,
 ): Promise<WalkResult> {
   const hashes = new Map<number, string>();
+  const uncovered = new Set<number>();
   let previous = start;
   let beforePrevious: ChainStart | undefined;
   let count = 0;
@@ -143,12 +158,20 @@ async function walk(
   const consider = (record: AuditRecord, next: AuditRecord | undefined): ChainBreak | undefined => {
     count++;
     first ??= record;
+    if (!contentIntact(record))
+      return {
+        problem: 'modified',
+        seq: record.seq,
+        message: `record ${record.seq} was modified: its subject and payload do not match its content digest${record.erased ? ' (it is marked erased but holds content)' : ''}`,
+      };
     const links =
       record.seq === previous.seq + 1 &&
       record.prev_hash === previous.hash &&
       hashRecord(record) === record.hash;
     if (!links) return classify(record, previous, beforePrevious, next);
     if (wanted.has(record.seq)) hashes.set(record.seq, record.hash);
+    if (record.erased) uncovered.add(record.seq);
+    for (const seq of erasedSeqsOf(record)) if (seq < record.seq) uncovered.delete(seq);
     beforePrevious = previous;
     previous = { seq: record.seq, hash: record.hash };
     return undefined;
@@ -156,15 +179,15 @@ async function walk(
   for await (const record of records) {
     if (pending) {
       const broken = consider(pending, record);
-      if (broken) return { records: count, first, last: previous, broken, hashes };
+      if (broken) return { records: count, first, last: previous, broken, hashes, uncovered };
     }
     pending = record;
   }
   if (pending) {
     const broken = consider(pending, undefined);
-    if (broken) return { records: count, first, last: previous, broken, hashes };
+    if (broken) return { records: count, first, last: previous, broken, hashes, uncovered };
   }
-  return { records: count, first, last: previous, hashes };
+  return { records: count, first, last: previous, hashes, uncovered };
 }
 
 async function checkCheckpoints(
@@ -236,6 +259,37 @@ export interface VerifyOptions {
   /** Public key the checkpoints were signed with; absent: checkpoints cannot be checked (a break if any exist). */
   publicJwk?: JWK;
   start?: ChainStart;
+  /**
+   * Erasure records after the walked range (an exported bundle carries those that cover erased
+   * records inside it): each must hash to its stored hash and match its content digest.
+   */
+  laterErasures?: readonly AuditRecord[];
+}
+
+/** Names the first erased record no erasure record covers; checks the later erasure records given. */
+function checkErasures(walked: WalkResult, later: readonly AuditRecord[]): ChainBreak | undefined {
+  for (const erasure of later) {
+    const sound =
+      erasure.kind === 'erasure' &&
+      !erasure.erased &&
+      erasure.seq > walked.last.seq &&
+      hashRecord(erasure) === erasure.hash &&
+      contentIntact(erasure);
+    if (!sound)
+      return {
+        problem: 'modified',
+        seq: erasure.seq,
+        message: `erasure record ${erasure.seq} was modified: it does not hash to its stored hash`,
+      };
+    for (const seq of erasedSeqsOf(erasure)) walked.uncovered.delete(seq);
+  }
+  if (walked.uncovered.size === 0) return undefined;
+  const seq = Math.min(...walked.uncovered);
+  return {
+    problem: 'erased',
+    seq,
+    message: `record ${seq} was erased without an erasure record: no later erasure record lists it`,
+  };
 }
 
 /** Walks the chain, then its checkpoints; the report names the first broken record. */
@@ -246,7 +300,9 @@ export async function verifyChain(options: VerifyOptions): Promise<VerifyReport>
   const checked = walked.broken
     ? { valid: 0, lastValidSeq: null }
     : await checkCheckpoints(options.checkpoints, options.publicJwk, walked, start);
-  const broken = walked.broken ?? checked.broken;
+  const erased = walked.broken ? undefined : checkErasures(walked, options.laterErasures ?? []);
+  // Structural breaks first: a deleted or rewritten erasure record is what left its records uncovered.
+  const broken = walked.broken ?? checked.broken ?? erased;
   const attestedTo = checked.lastValidSeq ?? start.seq;
   return {
     ok: broken === undefined,

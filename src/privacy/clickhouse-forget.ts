@@ -11,7 +11,9 @@
  * latest snapshot that mentions it is saved again without it, then every
  * older row of that partition is deleted (older snapshots held it too).
  * Dead letters that mention it are deleted. Tables it does not know are
- * searched and reported as `residual.<table>`, not changed.
+ * searched and reported as `residual.<table>`, not changed. With `audit`
+ * given, that chain's records naming it are deleted and inserted again with
+ * their content erased (audit-erasure.ts), after the mutations are done.
  *
  * Values go through the connection's parameter binding (query parameters
  * or the one quoting function on old servers); never spliced into SQL.
@@ -19,6 +21,12 @@
 import type { StateSnapshot } from '../baseline/state-store.js';
 import type { ClickHouseConnection, SqlParams } from '../store/clickhouse-connection.js';
 import { migrate } from '../store/clickhouse-migrations.js';
+import {
+  type AuditErasure,
+  auditResidualInClickHouse,
+  eraseAuditInClickHouse,
+  insertErasedAudit,
+} from './audit-erasure.js';
 import { jsonForm, jsonMentions, redact, redactJsonText } from './mentions.js';
 import { scrubSnapshot } from './scrub-state.js';
 import type { ErasureCounts } from './sqlite-forget.js';
@@ -60,6 +68,8 @@ export interface ClickHouseForgetOptions {
   /** How long to wait for mutations before giving up (they keep running on the server). */
   mutationTimeoutMs?: number;
   pollMs?: number;
+  /** Erase the identity from this audit chain's content (the chain the erasure is recorded in). */
+  audit?: AuditErasure;
 }
 
 async function count(connection: ClickHouseConnection, table: string, where: string, params: SqlParams) {
@@ -174,10 +184,12 @@ async function residualMentions(
   identity: string,
   columns: readonly Column[],
   counts: ErasureCounts,
+  alsoHandled: ReadonlySet<string>,
 ) {
   const byTable = new Map<string, Column[]>();
   for (const c of columns)
-    if (!HANDLED.has(c.table)) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+    if (!HANDLED.has(c.table) && !alsoHandled.has(c.table))
+      byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
   for (const [table, own] of byTable) {
     const found = await count(connection, table, mentionWhere(own), {
       needle: identity,
@@ -269,8 +281,16 @@ export async function forgetInClickHouse(
   const redacted = await redactMentions(connection, identity, columns, counts);
   await deleteDeadLetters(connection, identity, columns, counts);
   await scrubCheckpoints(connection, identity, counts);
+  const erasedAudit = options.audit
+    ? await eraseAuditInClickHouse(connection, identity, options.audit, counts)
+    : [];
   await waitForMutations(connection, options);
   for (const [table, rows] of redacted) await connection.insert(table, rows);
-  await residualMentions(connection, identity, columns, counts);
+  await insertErasedAudit(connection, erasedAudit);
+  await residualMentions(connection, identity, columns, counts, new Set(options.audit ? ['audit'] : []));
+  if (options.audit) {
+    const left = await auditResidualInClickHouse(connection, identity);
+    if (left > 0) counts['residual.audit'] = left;
+  }
   return counts;
 }

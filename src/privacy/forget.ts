@@ -4,7 +4,10 @@
  * state when there is one, the SQLite or ClickHouse store with its
  * checkpoint rows, and a local checkpoint directory — then records the
  * erasure through the ErasureRecorder: a keyed hash of the identity, the
- * counts per place, the actor and the time. The record is written only
+ * counts per place, the actor and the time. When the recorder writes to an
+ * audit chain, the content of that chain's records naming the identity is
+ * erased too (audit-erasure.ts) and the record lists their seqs, so the
+ * chain still verifies. The record is written only
  * after every place is done; a failure part-way leaves no record and the
  * command can be run again (every step is idempotent).
  *
@@ -14,6 +17,7 @@
 import type { Database } from 'better-sqlite3';
 import type { StateStore } from '../baseline/state-store.js';
 import type { ClickHouseConnection } from '../store/clickhouse-connection.js';
+import type { AuditErasure } from './audit-erasure.js';
 import { type ClickHouseForgetOptions, forgetInClickHouse } from './clickhouse-forget.js';
 import type { ErasureRecord, ErasureRecorder } from './erasure-record.js';
 import { forgetInCheckpointDirectory } from './local-checkpoint-forget.js';
@@ -60,15 +64,19 @@ export async function forgetIdentity(
 ): Promise<ErasureRecord> {
   if (identity.length === 0) throw new Error('forget needs a non-empty identity');
   const counts: ErasureCounts = {};
+  const chain = options.recorder.auditChain;
+  const audit: AuditErasure | undefined = chain ? { chain, erasedSeqs: new Set() } : undefined;
+  const sqliteOptions = { ...options.sqlite, audit };
+  const clickhouseOptions = { ...options.clickhouse, audit };
   for (const state of targets.states ?? []) add(counts, forgetInState(state, identity));
   // With pseudonymisation on, stored rows carry the keyed pseudonym instead: erase that form first.
   const pseudonym = options.pseudonyms.pseudonym(identity);
-  if (targets.sqlite) add(counts, forgetInSqlite(targets.sqlite, pseudonym, { vacuum: false }));
+  if (targets.sqlite) add(counts, forgetInSqlite(targets.sqlite, pseudonym, { audit, vacuum: false }));
   if (targets.clickhouse)
-    add(counts, await forgetInClickHouse(targets.clickhouse, pseudonym, options.clickhouse));
-  if (targets.sqlite) add(counts, forgetInSqlite(targets.sqlite, identity, options.sqlite));
+    add(counts, await forgetInClickHouse(targets.clickhouse, pseudonym, clickhouseOptions));
+  if (targets.sqlite) add(counts, forgetInSqlite(targets.sqlite, identity, sqliteOptions));
   if (targets.clickhouse)
-    add(counts, await forgetInClickHouse(targets.clickhouse, identity, options.clickhouse));
+    add(counts, await forgetInClickHouse(targets.clickhouse, identity, clickhouseOptions));
   if (targets.checkpointDirectory)
     add(counts, await forgetInCheckpointDirectory(targets.checkpointDirectory, identity));
   const record: ErasureRecord = {
@@ -76,6 +84,7 @@ export async function forgetIdentity(
     counts,
     actor: options.actor,
     time: new Date((options.now ?? Date.now)()).toISOString(),
+    ...(audit ? { erased_seqs: [...audit.erasedSeqs].sort((a, b) => a - b) } : {}),
   };
   await options.recorder.recordErasure(record);
   return record;

@@ -7,7 +7,9 @@
  * keeping it useful), and rows of other identities that mention it (alert
  * summaries and evidence, decision reasons, signal payloads, feedback notes)
  * are kept with the mention replaced by `[erased]`. Checkpoint rows are
- * rewritten without it (scrub-state.ts).
+ * rewritten without it (scrub-state.ts). With `audit` given, the content of
+ * that audit chain's records naming it is erased (audit-erasure.ts) in the
+ * same transaction; the secure-delete setting and VACUUM leave no old copy.
  *
  * Tables this module does not know (added by later features) are searched
  * too and reported as `residual.<table>` without being changed: erasure
@@ -16,6 +18,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { StateSnapshot } from '../baseline/state-store.js';
+import { type AuditErasure, auditResidualInSqlite, eraseAuditInSqlite } from './audit-erasure.js';
 import { jsonForm, jsonMentions, mentions, redact, redactJsonText } from './mentions.js';
 import { scrubSnapshot } from './scrub-state.js';
 
@@ -160,14 +163,19 @@ export function scrubSqliteCheckpoints(db: Database, identity: string, counts: E
 }
 
 /** Text columns of every table forget does not handle that still mention the identity (reported, not changed). */
-function residualMentions(db: Database, identity: string, counts: ErasureCounts): void {
+function residualMentions(
+  db: Database,
+  identity: string,
+  counts: ErasureCounts,
+  alsoHandled: ReadonlySet<string>,
+): void {
   const tables = (
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
       name: string;
     }[]
   )
     .map((row) => row.name)
-    .filter((name) => !HANDLED.has(name));
+    .filter((name) => !HANDLED.has(name) && !alsoHandled.has(name));
   for (const table of tables) {
     const columns = textColumns(db, table).map((c) => `"${c.replaceAll('"', '""')}"`);
     const quoted = `"${table.replaceAll('"', '""')}"`;
@@ -187,6 +195,8 @@ export interface SqliteForgetOptions {
    * running engine's sink waits (up to its busy timeout), so the live API skips it.
    */
   vacuum?: boolean;
+  /** Erase the identity from this audit chain's content (the chain the erasure is recorded in). */
+  audit?: AuditErasure;
 }
 
 /** Erases the identity from the SQLite store (and its checkpoint rows); counts per table. */
@@ -203,12 +213,18 @@ export function forgetInSqlite(
     redactMentions(db, identity, counts);
     deleteDeadLetters(db, identity, counts);
     if (tableExists(db, 'checkpoints')) scrubSqliteCheckpoints(db, identity, counts);
+    if (options.audit && tableExists(db, 'audit')) eraseAuditInSqlite(db, identity, options.audit, counts);
   }).immediate();
   // Free space in pages still holds old copies of rows (deleted or replaced before, when secure_delete
   // was off): VACUUM rebuilds the file without it. Then the write-ahead log, which holds page images
   // from before, is moved into the file and truncated.
   if (options.vacuum !== false) db.exec('VACUUM');
   db.pragma('wal_checkpoint(TRUNCATE)');
-  residualMentions(db, identity, counts);
+  const auditHandled = options.audit !== undefined && tableExists(db, 'audit');
+  residualMentions(db, identity, counts, new Set(auditHandled ? ['audit'] : []));
+  if (auditHandled) {
+    const left = auditResidualInSqlite(db, identity);
+    if (left > 0) counts['residual.audit'] = left;
+  }
   return counts;
 }

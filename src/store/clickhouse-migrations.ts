@@ -59,13 +59,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     // The audit chain (src/audit/): no TTL (not in RETAINED_TABLES); a retried insert of the same
-    // (chain, seq) collapses, read with FINAL.
+    // (chain, seq) collapses, read with FINAL. Privacy forget erases a record's content by deleting
+    // its row (mutation) and inserting it again with subject '', payload '{}' and erased = 1.
     version: 2,
     name: 'audit trail: hash-chained records and signed checkpoints',
     statements: [
       `CREATE TABLE IF NOT EXISTS {db}.audit (
         chain String, seq UInt64, time DateTime('UTC'), time_ms UInt64, kind String, actor String,
-        subject String, ref String, payload String, prev_hash String, hash String
+        subject String, ref String, payload String, content_digest String, erased UInt8,
+        prev_hash String, hash String
       ) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(time) ORDER BY (chain, seq)`,
       `CREATE TABLE IF NOT EXISTS {db}.audit_checkpoints (
         chain String, seq UInt64, hash String, time_ms UInt64, kid String, jws String

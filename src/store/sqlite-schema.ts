@@ -72,14 +72,16 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     `,
   },
   {
-    // The audit chain (src/audit/): append-only, never retained away, never INSERT OR REPLACE.
+    // The audit chain (src/audit/): append-only, never retained away, never INSERT OR REPLACE; only
+    // privacy forget erases a record's subject and payload (content_digest and hash stay).
     version: 2,
     name: 'audit trail: hash-chained records and signed checkpoints',
     sql: `
       CREATE TABLE audit (
         chain TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, time_ms INTEGER NOT NULL,
         kind TEXT NOT NULL, actor TEXT NOT NULL, subject TEXT NOT NULL, ref TEXT NOT NULL,
-        payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (chain, seq)
+        payload TEXT NOT NULL, content_digest TEXT NOT NULL, erased INTEGER NOT NULL DEFAULT 0,
+        prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (chain, seq)
       );
       CREATE INDEX audit_time ON audit (chain, time_ms);
       CREATE INDEX audit_kind ON audit (chain, kind, seq);

@@ -24,7 +24,8 @@ import {
 } from '../support/services-clients.js';
 
 const CHAIN = 'audit-ch';
-const RECORD_COLUMNS = 'chain, seq, time, time_ms, kind, actor, subject, ref, payload, prev_hash, hash';
+const RECORD_COLUMNS =
+  'chain, seq, time, time_ms, kind, actor, subject, ref, payload, content_digest, erased, prev_hash, hash';
 
 describe.skipIf(!servicesAvailable())('the audit trail in ClickHouse', () => {
   const directory = mkdtempSync(join(tmpdir(), 'vigil-audit-ch-'));
@@ -134,10 +135,12 @@ describe.skipIf(!servicesAvailable())('the audit trail in ClickHouse', () => {
     const deleted = await verifyCopy(`SELECT ${RECORD_COLUMNS} FROM {db}.audit FINAL WHERE seq != 6`);
     expect(deleted.broken).toMatchObject({ problem: 'deleted', seq: 6 });
     const inserted = await verifyCopy(
-      `SELECT chain, if(seq >= 4, seq + 1, seq) AS seq, time, time_ms, kind, actor, subject, ref, payload, prev_hash, hash
+      `SELECT chain, if(seq >= 4, seq + 1, seq) AS seq, time, time_ms, kind, actor, subject, ref, payload,
+              content_digest, erased, prev_hash, hash
        FROM {db}.audit FINAL
        UNION ALL
-       SELECT chain, 4, time, time_ms, 'manual_reset', 'admin', subject, 'forged', payload, prev_hash, hash
+       SELECT chain, 4, time, time_ms, 'manual_reset', 'admin', subject, 'forged', payload, content_digest, erased,
+              prev_hash, hash
        FROM {db}.audit FINAL WHERE seq = 3`,
     );
     expect(inserted.broken).toMatchObject({ problem: 'inserted', seq: 4 });

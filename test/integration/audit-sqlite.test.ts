@@ -105,7 +105,7 @@ describe('the audit trail in the embedded store', () => {
           );
           db.exec(
             `INSERT INTO audit SELECT chain, 5, time, time_ms, kind, actor, subject, ref || '-copy', payload,
-             prev_hash, hash FROM audit WHERE seq = 4`,
+             content_digest, erased, prev_hash, hash FROM audit WHERE seq = 4`,
           );
         },
         { problem: 'inserted', seq: 5 },

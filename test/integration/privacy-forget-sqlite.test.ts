@@ -1,15 +1,26 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/audit/log.js';
+import type { AuditRecord } from '../../src/audit/record.js';
+import { openPipelineAudit, signerFor, withAuditSink } from '../../src/audit/setup.js';
+import { SqliteAuditStore } from '../../src/audit/sqlite-store.js';
+import { recordsOf } from '../../src/audit/store.js';
 import { StateStore } from '../../src/baseline/state-store.js';
+import { auditVerify } from '../../src/cli/audit.js';
 import { baselineSettings, buildEngine } from '../../src/cli/components.js';
 import { loadPipeline } from '../../src/config/pipeline.js';
 import { runPipeline } from '../../src/engine/runner.js';
-import type { ErasureRecord, ErasureRecorder } from '../../src/privacy/erasure-record.js';
+import {
+  auditErasureRecorder,
+  type ErasureRecord,
+  type ErasureRecorder,
+} from '../../src/privacy/erasure-record.js';
 import { exportIdentity } from '../../src/privacy/export.js';
 import { forgetIdentity } from '../../src/privacy/forget.js';
 import { DirectoryHoldings, SqliteHoldings } from '../../src/privacy/holdings.js';
+import { mentions } from '../../src/privacy/mentions.js';
 import { Pseudonymizer } from '../../src/privacy/pseudonym.js';
 import { SqliteSink } from '../../src/sinks/sqlite.js';
 import { LocalDirectoryCheckpointStore } from '../../src/store/checkpoint-store.js';
@@ -22,10 +33,36 @@ const config = loadPipeline('pipelines/embedded.yaml');
 const settings = baselineSettings(config);
 const KEY = 'test-pseudonym-key-0123456789abcdef';
 
-class MemoryRecorder implements ErasureRecorder {
+/** Records through the audit chain's recorder and keeps what it was given. */
+class KeepingRecorder implements ErasureRecorder {
   readonly records: ErasureRecord[] = [];
+  constructor(private readonly inner: ErasureRecorder) {}
+  get auditChain() {
+    return this.inner.auditChain;
+  }
   async recordErasure(record: ErasureRecord): Promise<void> {
     this.records.push(record);
+    await this.inner.recordErasure(record);
+  }
+}
+
+/** Audit records whose subject is the identity or whose subject or payload mention it. */
+const naming = (records: readonly AuditRecord[], identity: string) =>
+  records.filter(
+    (r) =>
+      r.subject === identity ||
+      mentions(r.subject, identity) ||
+      mentions(JSON.stringify(r.payload), identity),
+  );
+
+async function chainRecords(dbPath: string): Promise<AuditRecord[]> {
+  const store = new SqliteAuditStore(dbPath);
+  try {
+    const records: AuditRecord[] = [];
+    for await (const record of recordsOf(store, 'test')) records.push(record);
+    return records;
+  } finally {
+    await store.close();
   }
 }
 
@@ -57,28 +94,46 @@ describe('forget an identity (embedded SQLite store, checkpoints)', () => {
   const directory = mkdtempSync(join(tmpdir(), 'vigil-privacy-'));
   const dbPath = join(directory, 'vigil.db');
   const checkpointDir = join(directory, 'checkpoints');
+  const pipelinePath = join(directory, 'pipeline.yaml');
   let target = '';
   let bystander = '';
   let withDecisions = '';
   let exportedBefore: Awaited<ReturnType<typeof exportIdentity>>;
   let otherEventsBefore = 0;
-  const recorder = new MemoryRecorder();
+  let recorder: KeepingRecorder;
   let record: ErasureRecord;
+  /** Seqs of the audit records that named the target before forget. */
+  let auditSeqsBefore: number[] = [];
+  let auditRecordsBefore = 0;
 
   beforeAll(async () => {
+    // The audit trail's pipeline: the same store, a chain named `test`, checkpoints signed with its key.
+    writeFileSync(
+      pipelinePath,
+      [
+        'name: test',
+        'source: { type: file, path: unused }',
+        `sinks: { sqlite: { type: sqlite, path: ${JSON.stringify(dbPath)} } }`,
+        `signals: { keys_dir: ${JSON.stringify(join(directory, 'keys'))} }`,
+      ].join('\n'),
+    );
+    const auditConfig = loadPipeline(pipelinePath);
     const { lines } = simulatedLines(4000, 7);
     const engine = buildEngine({ ...config, source: { type: 'file', path: 'unused', format: 'canonical' } });
+    // As `vigil run` wires it: decisions and signals go to the audit chain after the store sink.
+    const audit = await openPipelineAudit(auditConfig);
     await runPipeline(
       new MemorySource(lines),
       engine.processor,
-      [new SqliteSink({ path: dbPath, pipeline: 'test' })],
+      withAuditSink([new SqliteSink({ path: dbPath, pipeline: 'test' })], audit),
       {
         maxBatchRecords: 500,
         maxWaitMs: 0,
       },
     );
+    await audit?.close();
     const db = openSqliteStore(dbPath);
-    // The target: an identity named in another identity's password-spray alert, so forget must also redact.
+    // The target: an identity named in another identity's password-spray alert, so forget must also redact…
     const sprayAlert = db
       .prepare("SELECT identity, evidence FROM alerts WHERE detector = 'password_spray'")
       .get() as {
@@ -88,7 +143,10 @@ describe('forget an identity (embedded SQLite store, checkpoints)', () => {
     const targets = (JSON.parse(sprayAlert.evidence).targeted_identities as string[]).filter(
       (name) => name !== sprayAlert.identity,
     );
-    target = targets[0];
+    // …and one with decisions of its own, so the audit chain names it as subject too.
+    const decided = db.prepare('SELECT 1 FROM decisions WHERE identity = ? LIMIT 1');
+    target = targets.find((name) => decided.get(name) !== undefined) ?? '';
+    expect(target).not.toBe('');
     bystander = sprayAlert.identity;
     withDecisions = (
       db
@@ -140,12 +198,26 @@ describe('forget an identity (embedded SQLite store, checkpoints)', () => {
       true,
     );
 
+    // The audit chain names the target (its decisions and signals, and others' decisions mentioning it).
+    const before = await chainRecords(dbPath);
+    auditRecordsBefore = before.length;
+    auditSeqsBefore = naming(before, target).map((r) => r.seq);
+    expect(auditSeqsBefore.length).toBeGreaterThan(0);
+    expect((await auditVerify(pipelinePath)).ok).toBe(true);
+
     const forgetDb = openSqliteStore(dbPath);
+    const auditStore = new SqliteAuditStore(forgetDb);
+    const log = await AuditLog.open(auditStore, {
+      chain: 'test',
+      signer: await signerFor(auditConfig, false),
+    });
+    recorder = new KeepingRecorder(auditErasureRecorder(log));
     record = await forgetIdentity(
       target,
       { sqlite: forgetDb, checkpointDirectory: checkpointDir },
       { recorder, pseudonyms: new Pseudonymizer(KEY), actor: 'cli:test', now: () => Date.UTC(2026, 10, 25) },
     );
+    await log.close();
     forgetDb.close();
   }, 120_000);
 
@@ -158,6 +230,23 @@ describe('forget an identity (embedded SQLite store, checkpoints)', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('erases the audit records naming it, lists them in the erasure record, and the chain still verifies', async () => {
+    const after = await chainRecords(dbPath);
+    expect(after).toHaveLength(auditRecordsBefore + 1);
+    expect(naming(after, target)).toEqual([]);
+    expect(after.filter((r) => r.erased).map((r) => r.seq)).toEqual(auditSeqsBefore);
+    expect(record.erased_seqs).toEqual(auditSeqsBefore);
+    const erasure = after.at(-1);
+    expect(erasure).toMatchObject({ kind: 'erasure', subject: record.subject_hash, erased: false });
+    expect(erasure?.payload.erased_seqs).toEqual(auditSeqsBefore);
+    expect(JSON.stringify(erasure)).not.toContain(target);
+    const report = await auditVerify(pipelinePath);
+    expect(report.broken).toBeUndefined();
+    expect(report).toMatchObject({ ok: true, records: auditRecordsBefore + 1, unattested: 0 });
+    expect(Object.keys(record.counts).filter((key) => key.startsWith('residual.'))).toEqual([]);
+    expect(record.counts['sqlite.audit.erased']).toBe(auditSeqsBefore.length);
   });
 
   it('leaves no byte sequence of the identity in the database file or its write-ahead log', () => {

@@ -6,6 +6,7 @@ import { exportBundle, verifyBundleText } from '../../src/audit/bundle.js';
 import { type AuditSigner, auditSigner } from '../../src/audit/checkpoints.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { MemoryAuditStore } from '../../src/audit/memory-store.js';
+import { erasedRecord } from '../../src/audit/record.js';
 import { loadOrCreateSigningKey } from '../../src/signals/keys.js';
 
 const CHAIN = 'bundle-test';
@@ -119,5 +120,82 @@ describe('audit export bundles', () => {
     );
     const report = await verifyBundleText(text, signer.publicJwk);
     expect(report).toMatchObject({ ok: false, chain: { broken: { problem: 'deleted', seq: 8 } } });
+  });
+});
+
+describe('audit export bundles with erased records', () => {
+  let signer: AuditSigner;
+  let store: MemoryAuditStore;
+  beforeAll(async () => {
+    signer = await freshSigner();
+    store = await chainOf20(signer);
+    // Records 7 and 9 erased; the erasure record (seq 21, at T0 + 25 min) lists them.
+    const stored = store.chains.get(CHAIN) ?? [];
+    for (const seq of [7, 9]) stored[seq - 1] = erasedRecord(stored[seq - 1]);
+    const log = await AuditLog.open(store, {
+      chain: CHAIN,
+      signer,
+      checkpointEveryRecords: 4,
+      now: () => T0 + 25 * 60_000,
+    });
+    await log.append([
+      {
+        kind: 'erasure',
+        actor: 'dpo',
+        subject: 'keyed-hash',
+        ref: 'erasure-1',
+        payload: { erased_seqs: [7, 9] },
+      },
+    ]);
+    await log.close();
+  });
+
+  const exportRange = (fromN: number, toN: number) =>
+    exportBundle(store, CHAIN, { fromMs: T0 + fromN * 60_000, toMs: T0 + toN * 60_000 }, signer, () => T0);
+
+  it('carry erased flags and digests, and the later erasure record, and verify offline', async () => {
+    const { text, bundle } = await exportRange(6, 15);
+    expect(bundle.records.filter((r) => r.erased).map((r) => r.seq)).toEqual([7, 9]);
+    expect(bundle.records.every((r) => /^[0-9a-f]{64}$/.test(r.content_digest))).toBe(true);
+    expect(bundle.erasures.map((r) => r.seq)).toEqual([21]);
+    expect(text).not.toContain('user7@example.com');
+    const report = await verifyBundleText(text, signer.publicJwk);
+    expect(report.problem).toBeUndefined();
+    expect(report).toMatchObject({ ok: true, chain: { records: 9, first_seq: 6, last_seq: 14 } });
+    // A range holding the erasure record itself needs nothing extra.
+    const whole = await exportRange(0, 30);
+    expect(whole.bundle.erasures).toEqual([]);
+    expect(await verifyBundleText(whole.text)).toMatchObject({ ok: true, chain: { records: 21 } });
+  });
+
+  it('fail after a one-byte change anywhere in the file', async () => {
+    const { text } = await exportRange(6, 10);
+    const bytes = Buffer.from(text, 'utf8');
+    const survivors: number[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const altered = Buffer.from(bytes);
+      altered[i] ^= 0x01;
+      if ((await verifyBundleText(altered.toString('utf8'))).ok) survivors.push(i);
+    }
+    expect(bytes.length).toBeGreaterThan(1000);
+    expect(survivors).toEqual([]);
+  });
+
+  it('fail, naming the record, when an erased record has no erasure record', async () => {
+    const tampered = new MemoryAuditStore();
+    tampered.chains.set(CHAIN, structuredClone(store.chains.get(CHAIN) ?? []));
+    tampered.checkpointsByChain.set(CHAIN, await store.checkpoints(CHAIN));
+    const stored = tampered.chains.get(CHAIN) ?? [];
+    stored[11] = erasedRecord(stored[11]);
+    const { text } = await exportBundle(
+      tampered,
+      CHAIN,
+      { fromMs: T0 + 6 * 60_000, toMs: T0 + 15 * 60_000 },
+      signer,
+    );
+    expect(await verifyBundleText(text, signer.publicJwk)).toMatchObject({
+      ok: false,
+      chain: { broken: { problem: 'erased', seq: 12 } },
+    });
   });
 });

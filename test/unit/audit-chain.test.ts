@@ -6,7 +6,14 @@ import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { type AuditCheckpoint, type AuditSigner, auditSigner } from '../../src/audit/checkpoints.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { MemoryAuditStore } from '../../src/audit/memory-store.js';
-import { type AuditRecord, GENESIS_HASH, hashRecord, sealRecord } from '../../src/audit/record.js';
+import {
+  type AuditRecord,
+  contentDigest,
+  erasedRecord,
+  GENESIS_HASH,
+  hashRecord,
+  sealRecord,
+} from '../../src/audit/record.js';
 import { verifyChain } from '../../src/audit/verify.js';
 import { loadOrCreateSigningKey } from '../../src/signals/keys.js';
 
@@ -187,7 +194,9 @@ describe('audit chain verification', () => {
     let previous = records[5];
     for (let i = 6; i < LENGTH; i++) {
       const { hash: _hash, ...rest } = records[i];
-      records[i] = resealed({ ...rest, prev_hash: previous.hash, hash: '', subject: `rewritten-${i}` });
+      const subject = `rewritten-${i}`;
+      const content_digest = contentDigest({ subject, payload: rest.payload });
+      records[i] = resealed({ ...rest, prev_hash: previous.hash, hash: '', subject, content_digest });
       previous = records[i];
     }
     const report = await verify(records, chain.checkpoints, signer);
@@ -252,5 +261,122 @@ describe('audit checkpoints', () => {
     await log.append([{ kind: 'feedback', actor: 'a', subject: 's', ref: 'r2', payload: {} }]);
     await log.close();
     expect((await store.checkpoints(CHAIN)).map((c) => c.seq)).toEqual([1, 2]);
+  });
+});
+
+describe('erased audit records', () => {
+  const ERASED = [3, 7, 16];
+  let signer: AuditSigner;
+  /** The built chain with records 3, 7 and 16 erased and an erasure record (seq 21) listing them, checkpointed. */
+  let records: AuditRecord[];
+  let checkpoints: AuditCheckpoint[];
+  beforeAll(async () => {
+    signer = await freshSigner();
+    const built = await builtChain(signer);
+    const stored = built.store.chains.get(CHAIN) ?? [];
+    for (const seq of ERASED) stored[seq - 1] = erasedRecord(stored[seq - 1]);
+    await built.log.append([
+      {
+        kind: 'erasure',
+        actor: 'dpo',
+        subject: 'keyed-hash',
+        ref: 'erasure-1',
+        payload: { subject_hash: 'keyed-hash', counts: {}, erased_seqs: ERASED },
+      },
+    ]);
+    await built.log.close();
+    records = (built.store.chains.get(CHAIN) ?? []).map((r) => structuredClone(r));
+    checkpoints = await built.store.checkpoints(CHAIN);
+  });
+
+  it('verify when a later erasure record lists them, checkpoints included', async () => {
+    expect(records.filter((r) => r.erased).map((r) => r.seq)).toEqual(ERASED);
+    expect(records[2]).toMatchObject({ subject: '', payload: {}, erased: true });
+    const report = await verify(records, checkpoints, signer);
+    expect(report.broken).toBeUndefined();
+    expect(report).toMatchObject({ ok: true, records: LENGTH + 1, unattested: 0 });
+    expect(report.checkpoints.valid).toBe(5);
+  });
+
+  it('are named when erased without an erasure record listing them', async () => {
+    const extra = structuredClone(records);
+    extra[11] = erasedRecord(extra[11]);
+    expect(await verify(extra, checkpoints, signer)).toMatchObject({
+      ok: false,
+      broken: { problem: 'erased', seq: 12, message: expect.stringContaining('without an erasure record') },
+    });
+    // Without the erasure record (cut off the chain's end) none of the three is covered.
+    const cut = structuredClone(records).slice(0, LENGTH);
+    const report = await verifyChain({
+      chain: CHAIN,
+      records: cut,
+      checkpoints: [],
+      publicJwk: signer.publicJwk,
+    });
+    expect(report.broken).toMatchObject({ problem: 'erased', seq: 3 });
+  });
+
+  it('an erasure record does not cover records after it', async () => {
+    const later = structuredClone(records);
+    const appended = sealRecord(CHAIN, later.at(-1), {
+      kind: 'feedback',
+      actor: 'analyst',
+      subject: 'late@example.com',
+      ref: 'late',
+      payload: {},
+      time: 1_800_000_000_000,
+    });
+    later.push(erasedRecord(appended));
+    const report = await verifyChain({
+      chain: CHAIN,
+      records: later,
+      checkpoints: [],
+      publicJwk: signer.publicJwk,
+    });
+    expect(report.broken).toMatchObject({ problem: 'erased', seq: LENGTH + 2 });
+  });
+
+  it('names an erased record whose digest changed, or an unerased record whose payload changed, at every position', async () => {
+    for (let i = 0; i < records.length; i++) {
+      const altered = structuredClone(records);
+      if (altered[i].erased) altered[i].content_digest = contentDigest({ subject: 'x', payload: {} });
+      else altered[i].payload.extra = 'tampered';
+      const report = await verify(altered, checkpoints, signer);
+      expect(report.ok, `position ${i}`).toBe(false);
+      expect(report.broken, `position ${i}`).toMatchObject({ problem: 'modified', seq: i + 1 });
+    }
+  });
+
+  it('names an erased record given content again, or an erasure record whose list changed', async () => {
+    const refilled = structuredClone(records);
+    refilled[6].subject = 'someone@example.com';
+    expect((await verify(refilled, checkpoints, signer)).broken).toMatchObject({
+      problem: 'modified',
+      seq: 7,
+    });
+    const relisted = structuredClone(records);
+    relisted[LENGTH].payload.erased_seqs = [3, 7, 12, 16];
+    expect((await verify(relisted, checkpoints, signer)).broken).toMatchObject({
+      problem: 'modified',
+      seq: LENGTH + 1,
+    });
+  });
+
+  it('still names inserted and deleted records at every position', async () => {
+    for (let i = 0; i < records.length; i++) {
+      const inserted = structuredClone(records);
+      const forged = forgedAfter(inserted[i - 1]);
+      inserted.splice(i, 0, forged);
+      expect((await verify(inserted, checkpoints, signer)).broken, `insert ${i}`).toMatchObject({
+        problem: 'inserted',
+        seq: forged.seq,
+      });
+      const deleted = structuredClone(records);
+      deleted.splice(i, 1);
+      expect((await verify(deleted, checkpoints, signer)).broken, `delete ${i}`).toMatchObject({
+        problem: 'deleted',
+        seq: i + 1,
+      });
+    }
   });
 });

@@ -33,6 +33,8 @@ const AuditRecordSchema = Type.Object({
   subject: Type.String(),
   ref: Type.String(),
   payload: Type.Record(Type.String(), Type.Unknown()),
+  content_digest: Type.String({ description: 'SHA-256 of the canonical JSON of { subject, payload }' }),
+  erased: Type.Boolean({ description: 'subject and payload erased by privacy forget (digest kept)' }),
   prev_hash: Type.String(),
   hash: Type.String(),
 });
@@ -53,7 +55,9 @@ const ListAnswer = Type.Object({
 });
 
 const Break = Type.Object({
-  problem: Type.Union(['modified', 'inserted', 'deleted', 'checkpoint'].map((p) => Type.Literal(p))),
+  problem: Type.Union(
+    ['modified', 'inserted', 'deleted', 'checkpoint', 'erased'].map((p) => Type.Literal(p)),
+  ),
   seq: Type.Integer(),
   message: Type.String(),
 });
