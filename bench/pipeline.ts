@@ -154,7 +154,8 @@ export async function benchPipeline(
     const heapPerIdentity = stateHeapPerIdentity(engine.store.settings, snapshotText, identities, log);
     const devices = engine.store.devices.size;
     const deviceText = JSON.stringify({ ...full, identities: [], sources: [], incidentAlerts: [] });
-    const heapPerDevice = devices > 0 ? stateHeapPerIdentity(engine.store.settings, deviceText, devices, log) : 0;
+    const heapPerDevice =
+      devices > 0 ? stateHeapPerIdentity(engine.store.settings, deviceText, devices, log) : 0;
 
     const sorted = [...stats.batchMs].sort((a, b) => a - b);
     return {
