@@ -5,11 +5,11 @@
  * embedded pipeline's `dormant_account.dormant_days`); none yet means the
  * incident is retried later.
  */
-import { type Access, type Actor, authEvent, sessionId, tokenId } from '../auth-events.js';
+import type { Access, Actor } from '../auth-events.js';
 import { newDevice } from '../devices.js';
 import { DAY_MS, MINUTE_MS } from '../options.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { externalPlace } from './targets.js';
+import { emitSignIn, emitTokenUses, externalPlace } from './targets.js';
 
 /** Silence the scenario waits for; pipelines/embedded.yaml sets dormant_account.dormant_days to 10. */
 export const DORMANT_DAYS = 10.5;
@@ -19,7 +19,7 @@ export const dormantAccount: Scenario = {
   target: 'user',
   eventRange: [2, 5],
   inject(ctx) {
-    const { rng, ids, world } = ctx;
+    const { rng, world } = ctx;
     const leavers = world.users.filter((user) => {
       if (!world.retiredUsers.has(user.identity)) return false;
       const history = ctx.history.get(user.identity);
@@ -35,29 +35,9 @@ export const dormantAccount: Scenario = {
     const device = newDevice(rng, false);
     const access: Access = { place: externalPlace(ctx, user), device, userAgent: device.userAgent };
     const start = ctx.now + rng.int(2, 60) * MINUTE_MS;
-    const session = sessionId(ids);
-    const token = tokenId(ids);
-    ctx.emit(
-      authEvent(ids, start, actor, access, {
-        action: 'sign_in',
-        outcome: 'success',
-        authMethod: 'password',
-        application: user.applications[0],
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
-    for (const at of spreadTimes(ctx, start + MINUTE_MS, 20 * MINUTE_MS, sized(ctx, 1, 4))) {
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'token_use',
-          outcome: 'success',
-          application: rng.pick(user.applications),
-          sessionId: session,
-          tokenId: token,
-        }),
-      );
-    }
+    const handle = emitSignIn(ctx, actor, access, start, user.applications[0]);
+    const uses = spreadTimes(ctx, start + MINUTE_MS, 20 * MINUTE_MS, sized(ctx, 1, 4));
+    emitTokenUses(ctx, handle, uses, () => rng.pick(user.applications));
     return user.identity;
   },
 };

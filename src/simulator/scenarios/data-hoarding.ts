@@ -6,12 +6,12 @@
  * an application the user already uses: only the volume is unusual.
  */
 import type { AuthEvent } from '../../events/schema.js';
-import { type Access, type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth-events.js';
+import { type Access, type Actor, authEvent, deviceAccess } from '../auth-events.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../options.js';
 import type { User } from '../population.js';
 import type { Random } from '../random.js';
 import { type Scenario, type ScenarioContext, sized, spreadTimes } from './scenario.js';
-import { nextLocalTime, pickVictimUser } from './targets.js';
+import { emitSignIn, nextLocalTime, pickVictimUser } from './targets.js';
 
 const FILE_APPS = ['file-share', 'sharepoint', 'google-drive'];
 const ORDINARY_DAYS = 3;
@@ -67,17 +67,7 @@ export const dataHoarding: Scenario = {
     const first = nextLocalTime(ctx, user, user.workStartMinute, user.workEndMinute - 4 * 60);
     emitOrdinaryDays(ctx, user, access, application, first);
     const start = first + ORDINARY_DAYS * DAY_MS + rng.int(0, 60) * MINUTE_MS;
-    const session = sessionId(ids);
-    const token = tokenId(ids);
-    const signIn = authEvent(ids, start, actor, access, {
-      action: 'sign_in',
-      outcome: 'success',
-      authMethod: 'password',
-      application,
-      sessionId: session,
-      tokenId: token,
-    });
-    ctx.emit(signIn);
+    const { session, token } = emitSignIn(ctx, actor, access, start, application);
     for (const at of spreadTimes(ctx, start + MINUTE_MS, HOUR_MS, sized(ctx, 50, 120))) {
       const event = download(ids, at, actor, access, application, rng.int(20, 80) * MB, rng.int(10, 50));
       event.session_id = session;

@@ -7,12 +7,12 @@
  * device's posture changed.
  */
 import { SENSITIVE_APPLICATIONS } from '../applications.js';
-import { type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth-events.js';
+import { type Actor, deviceAccess } from '../auth-events.js';
 import type { Device } from '../devices.js';
 import { MINUTE_MS } from '../options.js';
 import type { User } from '../population.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { nextLocalTime, pickVictimUser } from './targets.js';
+import { emitSignIn, emitTokenUses, nextLocalTime, pickVictimUser } from './targets.js';
 
 const EDR_STATES = ['disabled', 'not_running', 'missing'] as const;
 
@@ -28,7 +28,7 @@ export const devicePostureDrop: Scenario = {
   inject(ctx) {
     const user = pickVictimUser(ctx, healthyPrimary);
     if (!user) return undefined;
-    const { rng, ids } = ctx;
+    const { rng } = ctx;
     const actor: Actor = { identity: user.identity, identityType: 'user' };
     const usual = user.devices[0];
     // A copy: the victim's device in the population keeps its posture for ordinary traffic.
@@ -38,32 +38,11 @@ export const devicePostureDrop: Scenario = {
     };
     const access = deviceAccess(user.home, degraded);
     const start = nextLocalTime(ctx, user, user.workStartMinute, user.workEndMinute);
-    const session = sessionId(ids);
-    const token = tokenId(ids);
-    ctx.emit(
-      authEvent(ids, start, actor, access, {
-        action: 'sign_in',
-        outcome: 'success',
-        authMethod: 'password',
-        application: user.applications[0],
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
+    const handle = emitSignIn(ctx, actor, access, start, user.applications[0]);
     const sensitive = user.applications.find((app) => SENSITIVE_APPLICATIONS.includes(app));
     const target = sensitive ?? rng.pick(SENSITIVE_APPLICATIONS);
     const times = spreadTimes(ctx, start + MINUTE_MS, 20 * MINUTE_MS, 1 + sized(ctx, 0, 3));
-    for (let i = 0; i < times.length; i++) {
-      ctx.emit(
-        authEvent(ids, times[i], actor, access, {
-          action: 'token_use',
-          outcome: 'success',
-          application: i === 0 ? target : rng.pick(user.applications),
-          sessionId: session,
-          tokenId: token,
-        }),
-      );
-    }
+    emitTokenUses(ctx, handle, times, (i) => (i === 0 ? target : rng.pick(user.applications)));
     return user.identity;
   },
 };

@@ -9,7 +9,13 @@ import { type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth
 import { newDevice } from '../devices.js';
 import { MINUTE_MS } from '../options.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { nextLocalTime, pickVictimUser, unseenResidentialPlace } from './targets.js';
+import {
+  emitSignIn,
+  emitTokenUses,
+  nextLocalTime,
+  pickVictimUser,
+  unseenResidentialPlace,
+} from './targets.js';
 
 export const impossibleTravel: Scenario = {
   name: 'impossible_travel',
@@ -37,30 +43,10 @@ export const impossibleTravel: Scenario = {
     const device = ctx.occurrence % 2 === 0 ? knownDevice : newDevice(rng, false);
     const access = deviceAccess(far, device);
     const signInAt = homeTime + rng.int(10, 60) * MINUTE_MS;
-    const session = sessionId(ids);
-    const token = tokenId(ids);
     const application = user.applications[0];
-    ctx.emit(
-      authEvent(ids, signInAt, actor, access, {
-        action: 'sign_in',
-        outcome: 'success',
-        authMethod: 'password',
-        application,
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
-    for (const at of spreadTimes(ctx, signInAt + 30_000, 10 * MINUTE_MS, sized(ctx, 0, 2))) {
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'token_use',
-          outcome: 'success',
-          application,
-          sessionId: session,
-          tokenId: token,
-        }),
-      );
-    }
+    const handle = emitSignIn(ctx, actor, access, signInAt, application);
+    const uses = spreadTimes(ctx, signInAt + 30_000, 10 * MINUTE_MS, sized(ctx, 0, 2));
+    emitTokenUses(ctx, handle, uses, () => application);
     return user.identity;
   },
 };

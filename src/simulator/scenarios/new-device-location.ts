@@ -4,12 +4,19 @@
  * residential ISP abroad, close enough to be plausible), passes MFA and uses
  * the applications the victim normally uses.
  */
-import { type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth-events.js';
+import { type Actor, deviceAccess } from '../auth-events.js';
 import { newDevice } from '../devices.js';
 import { plausibleTravelMs } from '../geography.js';
 import { MINUTE_MS } from '../options.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { nextLocalTime, pickVictimUser, unseenResidentialPlace } from './targets.js';
+import {
+  emitMfaPassed,
+  emitSignIn,
+  emitTokenUses,
+  nextLocalTime,
+  pickVictimUser,
+  unseenResidentialPlace,
+} from './targets.js';
 
 export const newDeviceLocation: Scenario = {
   name: 'new_device_location',
@@ -18,7 +25,7 @@ export const newDeviceLocation: Scenario = {
   inject(ctx) {
     const user = pickVictimUser(ctx);
     if (!user) return undefined;
-    const { rng, ids } = ctx;
+    const { rng } = ctx;
     const history = ctx.history.get(user.identity)!;
     const actor: Actor = { identity: user.identity, identityType: 'user' };
     const place = unseenResidentialPlace(ctx, user, history, { minKm: 300, maxKm: 2500 });
@@ -30,43 +37,13 @@ export const newDeviceLocation: Scenario = {
         start,
         last.time + plausibleTravelMs(last, { lat: place.geo.lat!, lon: place.geo.lon! }),
       );
-    const session = sessionId(ids);
-    const token = tokenId(ids);
     const application = user.applications[0];
-    ctx.emit(
-      authEvent(ids, start, actor, access, {
-        action: 'sign_in',
-        outcome: 'success',
-        authMethod: 'password',
-        application,
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
+    const handle = emitSignIn(ctx, actor, access, start, application);
     const extra = sized(ctx, 0, 2);
     if (extra === 0) return user.identity;
-    ctx.emit(
-      authEvent(ids, start + rng.int(5_000, 25_000), actor, access, {
-        action: 'mfa',
-        outcome: 'success',
-        mfaFactor: user.mfaFactor,
-        mfaResult: 'success',
-        application,
-        sessionId: session,
-      }),
-    );
-    for (const at of spreadTimes(ctx, start + MINUTE_MS, 20 * MINUTE_MS, extra - 1)) {
-      const app = rng.pick(user.applications);
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'token_use',
-          outcome: 'success',
-          application: app,
-          sessionId: session,
-          tokenId: token,
-        }),
-      );
-    }
+    emitMfaPassed(ctx, handle, start + rng.int(5_000, 25_000), user.mfaFactor, application);
+    const uses = spreadTimes(ctx, start + MINUTE_MS, 20 * MINUTE_MS, extra - 1);
+    emitTokenUses(ctx, handle, uses, () => rng.pick(user.applications));
     return user.identity;
   },
 };

@@ -7,11 +7,11 @@
  */
 
 import { APPLICATIONS, SENSITIVE_APPLICATIONS } from '../applications.js';
-import { type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth-events.js';
+import { type Actor, deviceAccess } from '../auth-events.js';
 import { MINUTE_MS } from '../options.js';
 import { directoryOf, type User } from '../population.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { nextLocalTime, pickVictimUser } from './targets.js';
+import { emitSignIn, emitTokenUses, nextLocalTime, pickVictimUser } from './targets.js';
 
 /** How many members of `user`'s department (`user` included) use each application. */
 function departmentUsage(users: readonly User[], user: User): Map<string, number> {
@@ -52,34 +52,14 @@ export const peerAnomalousAccess: Scenario = {
       return isTypicalOfDepartment(candidate, usage) && appsForeignToDepartment(usage).length > 0;
     });
     if (!user) return undefined;
-    const { rng, ids } = ctx;
+    const { rng } = ctx;
     const application = rng.pick(appsForeignToDepartment(departmentUsage(users, user)));
     const actor: Actor = { identity: user.identity, identityType: 'user' };
     const access = deviceAccess(user.whereabouts.lastPlace, user.devices[0]!);
     const start = nextLocalTime(ctx, user, user.workStartMinute, user.workEndMinute - 30);
-    const session = sessionId(ids);
-    const token = tokenId(ids);
-    ctx.emit(
-      authEvent(ids, start, actor, access, {
-        action: 'sign_in',
-        outcome: 'success',
-        authMethod: 'password',
-        application,
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
-    for (const at of spreadTimes(ctx, start + MINUTE_MS, 20 * MINUTE_MS, sized(ctx, 1, 4))) {
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'token_use',
-          outcome: 'success',
-          application,
-          sessionId: session,
-          tokenId: token,
-        }),
-      );
-    }
+    const handle = emitSignIn(ctx, actor, access, start, application);
+    const uses = spreadTimes(ctx, start + MINUTE_MS, 20 * MINUTE_MS, sized(ctx, 1, 4));
+    emitTokenUses(ctx, handle, uses, () => application);
     return user.identity;
   },
 };

@@ -4,10 +4,10 @@
  * uses a couple of applications (someone with physical or remote access to
  * the machine, or an implant using the live session).
  */
-import { type Actor, authEvent, deviceAccess, sessionId, tokenId } from '../auth-events.js';
+import { type Actor, deviceAccess } from '../auth-events.js';
 import { MINUTE_MS } from '../options.js';
 import { type Scenario, sized, spreadTimes } from './scenario.js';
-import { nextLocalTime, pickVictimUser } from './targets.js';
+import { emitMfaPassed, emitSignIn, emitTokenUses, nextLocalTime, pickVictimUser } from './targets.js';
 
 const MIN_HISTORY_EVENTS = 120;
 
@@ -22,49 +22,19 @@ export const rareHour: Scenario = {
       (_, history) => history.nightEvents === 0 && history.events >= MIN_HISTORY_EVENTS,
     );
     if (!user) return undefined;
-    const { rng, ids } = ctx;
+    const { rng } = ctx;
     const actor: Actor = { identity: user.identity, identityType: 'user' };
     const access = deviceAccess(user.home, user.devices[0]!);
     const start = nextLocalTime(ctx, user, 2 * 60, 4 * 60);
-    const session = sessionId(ids);
-    const token = tokenId(ids);
     const application = user.applications[0];
-    ctx.emit(
-      authEvent(ids, start, actor, access, {
-        action: 'sign_in',
-        outcome: 'success',
-        authMethod: 'password',
-        application,
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
+    const handle = emitSignIn(ctx, actor, access, start, application);
     let time = start;
     if (user.mfaFactor !== 'push' || rng.chance(0.5)) {
       time += rng.int(5_000, 20_000);
-      ctx.emit(
-        authEvent(ids, time, actor, access, {
-          action: 'mfa',
-          outcome: 'success',
-          mfaFactor: user.mfaFactor,
-          mfaResult: 'success',
-          application,
-          sessionId: session,
-        }),
-      );
+      emitMfaPassed(ctx, handle, time, user.mfaFactor, application);
     }
-    for (const at of spreadTimes(ctx, time + MINUTE_MS, 25 * MINUTE_MS, sized(ctx, 0, 2))) {
-      const app = rng.pick(user.applications);
-      ctx.emit(
-        authEvent(ids, at, actor, access, {
-          action: 'token_use',
-          outcome: 'success',
-          application: app,
-          sessionId: session,
-          tokenId: token,
-        }),
-      );
-    }
+    const uses = spreadTimes(ctx, time + MINUTE_MS, 25 * MINUTE_MS, sized(ctx, 0, 2));
+    emitTokenUses(ctx, handle, uses, () => rng.pick(user.applications));
     return user.identity;
   },
 };

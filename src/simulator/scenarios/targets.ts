@@ -168,6 +168,83 @@ export function emitWrongPasswords(
   }
 }
 
+/** An authenticated session an incident runs in: who, through what, and its ids. */
+export interface SessionHandle {
+  actor: Actor;
+  access: Access;
+  session: string;
+  token: string;
+}
+
+/**
+ * A successful password sign-in at `at` opening a new session (labelled).
+ * Random draws, in order: session id, token id.
+ */
+export function emitSignIn(
+  ctx: ScenarioContext,
+  actor: Actor,
+  access: Access,
+  at: number,
+  application: string,
+): SessionHandle {
+  const session = sessionId(ctx.ids);
+  const token = tokenId(ctx.ids);
+  ctx.emit(
+    authEvent(ctx.ids, at, actor, access, {
+      action: 'sign_in',
+      outcome: 'success',
+      authMethod: 'password',
+      application,
+      sessionId: session,
+      tokenId: token,
+    }),
+  );
+  return { actor, access, session, token };
+}
+
+/** MFA passed with `factor` at `at`, in the session (labelled). No random draws. */
+export function emitMfaPassed(
+  ctx: ScenarioContext,
+  handle: SessionHandle,
+  at: number,
+  factor: string,
+  application: string,
+): void {
+  ctx.emit(
+    authEvent(ctx.ids, at, handle.actor, handle.access, {
+      action: 'mfa',
+      outcome: 'success',
+      mfaFactor: factor,
+      mfaResult: 'success',
+      application,
+      sessionId: handle.session,
+    }),
+  );
+}
+
+/**
+ * One token use per time in `times`, in the session (labelled); `applicationOf`
+ * is called once per use, in order, so any draws it makes keep their order.
+ */
+export function emitTokenUses(
+  ctx: ScenarioContext,
+  handle: SessionHandle,
+  times: readonly number[],
+  applicationOf: (index: number) => string,
+): void {
+  times.forEach((at, index) => {
+    ctx.emit(
+      authEvent(ctx.ids, at, handle.actor, handle.access, {
+        action: 'token_use',
+        outcome: 'success',
+        application: applicationOf(index),
+        sessionId: handle.session,
+        tokenId: handle.token,
+      }),
+    );
+  });
+}
+
 /**
  * A successful session as an attacker (or the victim) runs it: a password
  * sign-in at `start`, MFA passed `mfaDelayMs` later, then up to `maxUses`
@@ -184,39 +261,16 @@ export function emitSession(
   start: number,
   options: { mfaDelayMs: readonly [number, number]; useSpanMs: number; maxUses: number },
 ): void {
-  const { rng, ids } = ctx;
-  const session = sessionId(ids);
-  const token = tokenId(ids);
+  const { rng } = ctx;
   const application = user.applications[0];
-  ctx.emit(
-    authEvent(ids, start, actor, access, {
-      action: 'sign_in',
-      outcome: 'success',
-      authMethod: 'password',
-      application,
-      sessionId: session,
-      tokenId: token,
-    }),
+  const handle = emitSignIn(ctx, actor, access, start, application);
+  emitMfaPassed(
+    ctx,
+    handle,
+    start + rng.int(options.mfaDelayMs[0], options.mfaDelayMs[1]),
+    user.mfaFactor,
+    application,
   );
-  ctx.emit(
-    authEvent(ids, start + rng.int(options.mfaDelayMs[0], options.mfaDelayMs[1]), actor, access, {
-      action: 'mfa',
-      outcome: 'success',
-      mfaFactor: user.mfaFactor,
-      mfaResult: 'success',
-      application,
-      sessionId: session,
-    }),
-  );
-  for (const at of spreadTimes(ctx, start + MINUTE_MS, options.useSpanMs, sized(ctx, 0, options.maxUses))) {
-    ctx.emit(
-      authEvent(ids, at, actor, access, {
-        action: 'token_use',
-        outcome: 'success',
-        application: rng.pick(user.applications),
-        sessionId: session,
-        tokenId: token,
-      }),
-    );
-  }
+  const times = spreadTimes(ctx, start + MINUTE_MS, options.useSpanMs, sized(ctx, 0, options.maxUses));
+  emitTokenUses(ctx, handle, times, () => rng.pick(user.applications));
 }
