@@ -33,23 +33,37 @@ function roleOf(tokens: TokenRoles, presented: string): Role | undefined {
   return found;
 }
 
-/** A preHandler that lets through only bearer tokens of the given roles. */
-export function requireRole(tokens: TokenRoles, allowed: readonly Role[]) {
+type Refusal = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) => unknown;
+
+/** The body of a refusal in the SSF routes' flat shape `{ error, message }`. */
+const flatRefusal: Refusal = (code, message) => ({ error: code, message });
+/** The body of a refusal in the analyst API's problem shape `{ error: { code, message } }`. */
+const problemRefusal: Refusal = (code, message) => problem(code, message);
+
+/**
+ * The one bearer-token check behind every guard below: no or unknown token →
+ * 401 (with `www-authenticate`), a known token whose role `permits` refuses →
+ * 403 naming what is needed; otherwise the role is put on the request.
+ */
+function guard(tokens: TokenRoles, permits: (role: Role) => boolean, needs: string, refuse: Refusal) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const role = match ? roleOf(tokens, match[1]) : undefined;
     if (!role) {
       reply.header('www-authenticate', 'Bearer realm="vigil"');
-      return reply.code(401).send({ error: 'UNAUTHENTICATED', message: 'a valid bearer token is required' });
+      return reply.code(401).send(refuse('UNAUTHENTICATED', 'a valid bearer token is required'));
     }
-    if (!allowed.includes(role)) {
-      return reply
-        .code(403)
-        .send({ error: 'FORBIDDEN', message: `role ${role} may not do this; needs ${allowed.join(' or ')}` });
+    if (!permits(role)) {
+      return reply.code(403).send(refuse('FORBIDDEN', `role ${role} may not do this; needs ${needs}`));
     }
     (request as FastifyRequest & { role?: Role }).role = role;
   };
+}
+
+/** A preHandler that lets through only bearer tokens of the given roles. */
+export function requireRole(tokens: TokenRoles, allowed: readonly Role[]) {
+  return guard(tokens, (role) => allowed.includes(role), allowed.join(' or '), flatRefusal);
 }
 
 /** Roles in order of power: a role may do everything a lower one may. */
@@ -61,21 +75,12 @@ const ROLE_RANK: Readonly<Record<Role, number>> = { auditor: -1, viewer: 0, anal
  * problem shape `{ error: { code, message } }` (problems.ts).
  */
 export function requireAtLeast(tokens: TokenRoles, minimum: Role) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const role = match ? roleOf(tokens, match[1]) : undefined;
-    if (!role) {
-      reply.header('www-authenticate', 'Bearer realm="vigil"');
-      return reply.code(401).send(problem('UNAUTHENTICATED', 'a valid bearer token is required'));
-    }
-    if (ROLE_RANK[role] < ROLE_RANK[minimum]) {
-      return reply
-        .code(403)
-        .send(problem('FORBIDDEN', `role ${role} may not do this; needs ${minimum} or above`));
-    }
-    (request as FastifyRequest & { role?: Role }).role = role;
-  };
+  return guard(
+    tokens,
+    (role) => ROLE_RANK[role] >= ROLE_RANK[minimum],
+    `${minimum} or above`,
+    problemRefusal,
+  );
 }
 
 /**
@@ -83,21 +88,7 @@ export function requireAtLeast(tokens: TokenRoles, minimum: Role) {
  * tokens of the listed roles (e.g. the audit routes: auditor or admin).
  */
 export function requireOneOf(tokens: TokenRoles, allowed: readonly Role[]) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const role = match ? roleOf(tokens, match[1]) : undefined;
-    if (!role) {
-      reply.header('www-authenticate', 'Bearer realm="vigil"');
-      return reply.code(401).send(problem('UNAUTHENTICATED', 'a valid bearer token is required'));
-    }
-    if (!allowed.includes(role)) {
-      return reply
-        .code(403)
-        .send(problem('FORBIDDEN', `role ${role} may not do this; needs ${allowed.join(' or ')}`));
-    }
-    (request as FastifyRequest & { role?: Role }).role = role;
-  };
+  return guard(tokens, (role) => allowed.includes(role), allowed.join(' or '), problemRefusal);
 }
 
 /** The role requireRole/requireAtLeast attached to the request. */

@@ -16,6 +16,7 @@ import { AuditLog } from '../audit/log.js';
 import { openAuditStore, signerFor } from '../audit/setup.js';
 import { applyEnvOverrides } from '../config/env-overrides.js';
 import { loadPipeline, type PipelineConfig } from '../config/pipeline.js';
+import { clickhouseConnectionOptions } from '../config/production.js';
 import {
   auditErasureRecorder,
   type ErasureRecord,
@@ -47,15 +48,7 @@ interface OpenedStores {
 function openStores(config: PipelineConfig): OpenedStores {
   const sqlite = config.sinks.sqlite ? openSqliteStore(config.sinks.sqlite.path) : undefined;
   const ch = config.sinks.clickhouse;
-  const clickhouse = ch
-    ? new ClickHouseConnection({
-        url: ch.url,
-        username: ch.username,
-        password: ch.password,
-        database: ch.database,
-        requestTimeoutMs: ch.request_timeout_ms,
-      })
-    : undefined;
+  const clickhouse = ch ? new ClickHouseConnection(clickhouseConnectionOptions(ch)) : undefined;
   const checkpointDirectory = config.checkpoints.store === 'local' ? config.checkpoints.path : undefined;
   return {
     sqlite,

@@ -10,6 +10,7 @@
  */
 import type { StateStore } from '../baseline/state-store.js';
 import type { PipelineConfig } from '../config/pipeline.js';
+import { clickhouseConnectionOptions } from '../config/production.js';
 import { ClickHouseConnection } from '../store/clickhouse-connection.js';
 import { openSqliteStore } from '../store/sqlite-database.js';
 import type { ErasureRecord, ErasureRecorder } from './erasure-record.js';
@@ -41,15 +42,7 @@ export function liveForget(options: LiveForgetOptions): LiveForget {
       const identity = (isPseudonym(named) && options.directory?.identityOf(named)) || named;
       const sqlite = config.sinks.sqlite ? openSqliteStore(config.sinks.sqlite.path) : undefined;
       const ch = config.sinks.clickhouse;
-      const clickhouse = ch
-        ? new ClickHouseConnection({
-            url: ch.url,
-            username: ch.username,
-            password: ch.password,
-            database: ch.database,
-            requestTimeoutMs: ch.request_timeout_ms,
-          })
-        : undefined;
+      const clickhouse = ch ? new ClickHouseConnection(clickhouseConnectionOptions(ch)) : undefined;
       try {
         return await forgetIdentity(
           identity,
