@@ -5,7 +5,9 @@
  * shows "unavailable" instead of breaking the page. The bearer token the
  * analyst pastes is kept in sessionStorage and sent with every API call.
  */
+
 import { effectivenessPanel } from './effectiveness.js';
+import { esc, type Json } from './html.js';
 import { modelHealthView } from './model-health.js';
 
 const POLL_MS = 3000;
@@ -24,7 +26,6 @@ const COLORS = [
   '#9aa5b1',
 ];
 
-type Json = Record<string, unknown>;
 type Verdict = 'true_positive' | 'false_positive';
 
 interface Alert {
@@ -56,13 +57,6 @@ interface EventRow {
 // ---------- small helpers ----------
 
 const $ = (id: string) => document.getElementById(id);
-
-function esc(value: unknown): string {
-  return String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
 
 function pick(obj: unknown, ...keys: string[]): unknown {
   if (!obj || typeof obj !== 'object') return undefined;

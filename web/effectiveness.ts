@@ -8,18 +8,8 @@
  * A metric the server cannot compute yet (null) shows "—" with the reason,
  * never 0. Read-only: never posts anything, never stores the token.
  */
+import { esc, type Get, isObject } from './html.js';
 
-type Json = Record<string, unknown>;
-type Get = (path: string) => Promise<unknown | undefined>;
-
-function esc(value: unknown): string {
-  return String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 function percent(value: unknown): string | undefined {

@@ -8,18 +8,7 @@
  * (app.ts routes #/models to it); `renderModelHealth(body)` is the pure part.
  * Read-only: never posts anything, never touches the token.
  */
-
-type Json = Record<string, unknown>;
-type Get = (path: string) => Promise<unknown | undefined>;
-
-function esc(value: unknown): string {
-  return String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
+import { esc, type Get, isObject, type Json } from './html.js';
 
 function fixed(value: unknown, digits = 3): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
